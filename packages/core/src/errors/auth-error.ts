@@ -1,0 +1,156 @@
+/**
+ * The one error hierarchy of bearerguard. Every rejection of a request is an {@link AuthError}
+ * carrying the HTTP status, the RFC 6750 error code, a safe description and the response
+ * headers (`WWW-Authenticate`, and `Retry-After` for 503). Adapters turn it into a response.
+ */
+
+/** RFC 6750 §3.1 error codes, plus `temporarily_unavailable` for 503s. */
+export type AuthErrorCode =
+  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
+
+/**
+ * Base class of every rejection.
+ *
+ * @example
+ * ```ts
+ * try { await guard.authenticate(req) } catch (err) {
+ *   if (err instanceof AuthError) res.writeHead(err.status, err.headers).end(JSON.stringify(err.toJSON()))
+ * }
+ * ```
+ */
+export class AuthError extends Error {
+  /** HTTP status: 400, 401, 403 or 503. */
+  readonly status: number
+  /** Same as `status`, for frameworks that read `statusCode`. */
+  readonly statusCode: number
+  /** RFC 6750 error code; undefined for a bare 401 (no credentials). */
+  readonly code: AuthErrorCode | undefined
+  /** A safe, human-readable description (never a token, URL of an internal service or stack). */
+  readonly description: string
+  /** Response headers: `WWW-Authenticate` on 401/403/400, `Retry-After` on 503. Filled by the guard. */
+  headers: Record<string, string>
+  /** Extra challenge parameters (e.g. `scope` for insufficient_scope). */
+  readonly challengeParams: Readonly<Record<string, string>>
+  /** Tells error handlers (Express, Koa, http-errors) that the message is safe to show. */
+  readonly expose = true
+
+  constructor(
+    status: number,
+    code: AuthErrorCode | undefined,
+    description: string,
+    challengeParams: Record<string, string> = {},
+  ) {
+    super(description)
+    this.status = status
+    this.statusCode = status
+    this.code = code
+    this.description = description
+    this.challengeParams = challengeParams
+    this.headers = {}
+    // Rejections are expected events, not bugs: a stack trace would only leak file paths into
+    // responses of frameworks that print `err.stack` in development.
+    this.stack = `${this.name}: ${description}`
+  }
+
+  override get name(): string {
+    return this.constructor.name
+  }
+
+  #showDescription = true
+
+  /** Leaves `error_description` out of the body (the guard's `errorDescriptions: false`). */
+  hideDescription(): void {
+    this.#showDescription = false
+  }
+
+  /** The JSON body adapters send: `{ error, error_description }`. */
+  toJSON(): { error: string; error_description?: string } {
+    const error = this.code ?? 'unauthorized'
+    return this.#showDescription && this.description
+      ? { error, error_description: this.description }
+      : { error }
+  }
+}
+
+/**
+ * 401 without error information (RFC 6750 §3.1): the request carried no bearer credentials,
+ * or used another scheme such as `Basic`.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof UnauthorizedError) console.log('anonymous request to a protected route')
+ * ```
+ */
+export class UnauthorizedError extends AuthError {
+  constructor(description = 'Authentication required') {
+    super(401, undefined, description)
+  }
+}
+
+/**
+ * 400 `invalid_request`: a malformed request (bad header grammar, several token methods, a
+ * token in a disabled method, an empty token).
+ *
+ * @example
+ * ```ts
+ * throw new InvalidRequestError('Bearer token is malformed')
+ * ```
+ */
+export class InvalidRequestError extends AuthError {
+  constructor(description: string) {
+    super(400, 'invalid_request', description)
+  }
+}
+
+/**
+ * 401 `invalid_token`: the token is expired, revoked, malformed, badly signed, for another
+ * audience or issuer, or otherwise invalid.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidTokenError('Token has expired')
+ * ```
+ */
+export class InvalidTokenError extends AuthError {
+  constructor(description: string) {
+    super(401, 'invalid_token', description)
+  }
+}
+
+/**
+ * 403 `insufficient_scope`: a valid token that lacks the scopes the route requires.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof InsufficientScopeError) console.log('needs', err.requiredScopes)
+ * ```
+ */
+export class InsufficientScopeError extends AuthError {
+  /** The scopes the route requires (all of them, or any one when `mode` is `any`). */
+  readonly requiredScopes: readonly string[]
+
+  constructor(requiredScopes: readonly string[], description = 'Insufficient scope') {
+    super(403, 'insufficient_scope', description, { scope: requiredScopes.join(' ') })
+    this.requiredScopes = requiredScopes
+  }
+}
+
+/**
+ * 503: the authorization server, its discovery document, JWKS or introspection endpoint cannot
+ * be reached or answered garbage. Never a 401: the token may well be valid. Carries
+ * `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof AuthServerUnavailableError) metrics.increment('as_unavailable')
+ * ```
+ */
+export class AuthServerUnavailableError extends AuthError {
+  /** Seconds after which the client may retry. */
+  readonly retryAfter: number
+
+  constructor(description = 'The authorization server is unavailable', retryAfter = 5) {
+    super(503, 'temporarily_unavailable', description)
+    this.retryAfter = retryAfter
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * `createGuard`: the framework-neutral resource server. Adapters hand it a {@link RequestLike}
+ * and get back an {@link AuthInfo}, or an {@link AuthError} whose status, code and headers
+ * are ready to send.
+ */
+import {
+  AuthError,
+  AuthServerUnavailableError,
+  InvalidTokenError,
+  UnauthorizedError,
+} from '../errors/auth-error.js'
+import { extractToken } from '../extract/extract-token.js'
+import { redactRequest } from '../hooks/redact-request.js'
+import type { AuthInfo } from '../identity/auth-info.js'
+import { buildAuthInfo } from '../identity/build-auth-info.js'
+import { verifyJwt, type JwtPolicy, type TrustedIssuer } from '../jwt/verify-jwt.js'
+import type { GuardOptions } from '../options/guard-options.js'
+import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js'
+import type { RequestLike } from '../request-like.js'
+import { checkScopes, type ScopeRequirement } from '../scopes/scope-requirement.js'
+import { withChallenge } from './challenge-headers.js'
+import { keySourceFor } from './issuer-keys.js'
+
+/**
+ * A configured resource server.
+ *
+ * @example
+ * ```ts
+ * const guard = createGuard({ issuer: 'https://as.example.com', audience: 'https://api.example.com' })
+ * const auth = await guard.authenticate({ method: 'GET', url: 'https://api.example.com/orders', headers })
+ * guard.authorize(auth, { scopes: ['orders:read'] })
+ * ```
+ */
+export interface Guard {
+  /**
+   * Extracts and verifies the request's bearer token. Resolves the caller's {@link AuthInfo},
+   * or `undefined` for a request without a token when `optional` is set. Rejects only with an
+   * {@link AuthError}.
+   */
+  authenticate(request: RequestLike): Promise<AuthInfo | undefined>
+  /**
+   * Throws {@link InsufficientScopeError} unless `auth` satisfies `requirement`, and
+   * {@link UnauthorizedError} when there is no `auth` at all (an anonymous caller).
+   */
+  authorize(auth: AuthInfo | undefined, requirement: ScopeRequirement): void
+  /** Fetches discovery documents and keys ahead of the first request; rejects when unreachable. */
+  ready(): Promise<void>
+  /** Stops the guard; later calls to `authenticate` reject with a 503. */
+  close(): Promise<void>
+  /** Prepares any {@link AuthError} for sending with this guard's challenge settings. */
+  challenge<E extends AuthError>(error: E): E
+  /** The bearer methods this guard accepts, e.g. to advertise them. */
+  readonly bearerMethods: readonly string[]
+}
+
+/**
+ * Creates a guard. Options are validated here: a wrong option throws `GuardOptionError`
+ * naming it and the fix.
+ *
+ * @example
+ * ```ts
+ * import { createGuard } from '@bearerguard/core'
+ * const guard = createGuard({
+ *   issuer: 'https://as.example.com',
+ *   audience: 'https://api.example.com',
+ * })
+ * await guard.ready()
+ * ```
+ */
+export function createGuard(options: GuardOptions): Guard {
+  const resolved = resolveOptions(options)
+  return new BearerGuard(resolved)
+}
+
+class BearerGuard implements Guard {
+  readonly #options: ResolvedOptions
+  readonly #issuers: Map<string, TrustedIssuer>
+  readonly #policy: JwtPolicy
+  #closed = false
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options
+    this.#issuers = new Map(
+      [...options.issuers].map(([iss, config]) => [
+        iss,
+        { config, keys: keySourceFor(config, options) },
+      ]),
+    )
+    this.#policy = {
+      typ: options.typ,
+      clockTolerance: options.clockTolerance,
+      maxTokenAge: options.maxTokenAge,
+      requiredClaims: options.requiredClaims,
+    }
+  }
+
+  get bearerMethods(): readonly string[] {
+    return this.#options.bearerMethods
+  }
+
+  async authenticate(request: RequestLike): Promise<AuthInfo | undefined> {
+    let auth: AuthInfo | undefined
+    try {
+      auth = await this.#authenticate(request)
+    } catch (error) {
+      const rejection = this.challenge(asAuthError(error))
+      this.#notify(this.#options.onRejected, rejection, request)
+      throw rejection
+    }
+    if (auth) this.#notify(this.#options.onAuthenticated, auth, request)
+    return auth
+  }
+
+  async #authenticate(request: RequestLike): Promise<AuthInfo | undefined> {
+    if (this.#closed) throw new AuthServerUnavailableError('The guard is closed', 5)
+    const found = extractToken(request, this.#options.bearerMethods)
+    if (!found) {
+      if (this.#options.optional) return undefined
+      throw new UnauthorizedError()
+    }
+    if (found.token.length > this.#options.maxTokenLength) {
+      throw new InvalidTokenError('Token is too long')
+    }
+    const { issuer, claims } = await verifyJwt(
+      found.token,
+      this.#issuers,
+      this.#policy,
+      Date.now() / 1000,
+    )
+    return buildAuthInfo({
+      token: found.token,
+      format: 'jwt',
+      tokenSource: found.method,
+      issuer,
+      claims,
+      scopeClaims: this.#options.scopeClaims,
+    })
+  }
+
+  authorize(auth: AuthInfo | undefined, requirement: ScopeRequirement): void {
+    try {
+      if (!auth) throw new UnauthorizedError()
+      checkScopes(auth.scopes, requirement)
+    } catch (error) {
+      throw this.challenge(asAuthError(error))
+    }
+  }
+
+  async ready(): Promise<void> {
+    try {
+      await Promise.all([...this.#issuers.values()].map((issuer) => issuer.keys.warm()))
+    } catch (error) {
+      throw this.challenge(asAuthError(error))
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+  }
+
+  challenge<E extends AuthError>(error: E): E {
+    return withChallenge(error, this.#options)
+  }
+
+  #notify<A>(
+    hook: ((arg: A, request: RequestLike) => void | Promise<void>) | undefined,
+    arg: A,
+    request: RequestLike,
+  ): void {
+    if (!hook) return
+    try {
+      const result = hook(arg, redactRequest(request))
+      if (result && typeof result.then === 'function') result.then(undefined, () => {})
+    } catch {
+      // a failing hook must not change the answer to the request
+    }
+  }
+}
+
+/** Anything thrown on the way that is not an AuthError is a token we could not verify. */
+function asAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error
+  return new InvalidTokenError('Token could not be verified')
+}

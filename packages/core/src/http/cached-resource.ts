@@ -1,0 +1,97 @@
+/**
+ * A value loaded from the network and kept fresh: one shared in-flight load however many
+ * callers wait; a value older than `maxAge` is served while a background reload runs; a value
+ * older than `staleAfter` (default: never stale) must be reloaded before use. Failures are
+ * never cached: after one, the next load may start once a short, growing backoff has passed,
+ * and callers that need a load meanwhile fail fast with {@link BackoffError}.
+ */
+
+/** Thrown instead of loading while the backoff after a failure is running. */
+export class BackoffError extends Error {
+  constructor(readonly retryInMs: number) {
+    super('backing off after a failed load')
+    this.name = 'BackoffError'
+  }
+}
+
+export interface CachedResourceOptions {
+  /** Ms after which the value is refreshed in the background. */
+  maxAge: number
+  /** Ms after which the value may no longer be used without a successful reload. */
+  staleAfter: number
+  /** First backoff after a failure, in ms; doubles per failure up to `maxBackoff`. */
+  backoff: number
+  maxBackoff: number
+  now?: () => number
+}
+
+export class CachedResource<T> {
+  #value: T | undefined
+  #loadedAt = 0
+  #lastAttemptAt = Number.NEGATIVE_INFINITY
+  #inflight: Promise<T> | undefined
+  #failures = 0
+  #retryAt = 0
+  readonly #load: () => Promise<T>
+  readonly #options: CachedResourceOptions
+  readonly #now: () => number
+
+  constructor(load: () => Promise<T>, options: CachedResourceOptions) {
+    this.#load = load
+    this.#options = options
+    this.#now = options.now ?? Date.now
+  }
+
+  /** Time of the last load attempt (ms), successful or not. */
+  get lastAttemptAt(): number {
+    return this.#lastAttemptAt
+  }
+
+  /** The current value, loading it first when there is none or it is stale. */
+  async get(): Promise<T> {
+    const now = this.#now()
+    const age = now - this.#loadedAt
+    if (this.#value !== undefined && age <= this.#options.staleAfter) {
+      if (age > this.#options.maxAge && !this.#inflight && now >= this.#retryAt) {
+        this.reload().catch(() => {
+          // a failed background refresh keeps the current value; the failure is not cached
+        })
+      }
+      return this.#value
+    }
+    return this.reload()
+  }
+
+  /**
+   * Loads now (joining a load in flight). Rejects with {@link BackoffError} while backing off
+   * after a failure, or with the load's own error.
+   */
+  reload(): Promise<T> {
+    if (this.#inflight) return this.#inflight
+    const now = this.#now()
+    if (now < this.#retryAt) return Promise.reject(new BackoffError(this.#retryAt - now))
+    this.#lastAttemptAt = now
+    const pending = this.#load().then(
+      (value) => {
+        this.#value = value
+        this.#loadedAt = this.#now()
+        this.#failures = 0
+        this.#retryAt = 0
+        return value
+      },
+      (error: unknown) => {
+        this.#failures += 1
+        const delay = Math.min(
+          this.#options.backoff * 2 ** (this.#failures - 1),
+          this.#options.maxBackoff,
+        )
+        this.#retryAt = this.#now() + delay
+        throw error
+      },
+    )
+    this.#inflight = pending.finally(() => {
+      this.#inflight = undefined
+    })
+    return this.#inflight
+  }
+}

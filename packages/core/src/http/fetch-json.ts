@@ -1,0 +1,138 @@
+/**
+ * The one way core talks to an authorization server: a GET or POST with a timeout, a response
+ * size cap, no redirects, and a JSON body that must be an object. Any failure becomes an
+ * {@link UpstreamError} (never a library's message), which callers turn into a 503.
+ * Written here because no fetch wrapper offers a streamed size cap together with a custom,
+ * user-supplied `fetch`.
+ */
+
+/** The `fetch` signature core relies on (the platform's, or a user's). */
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>
+
+/** Why a call to the authorization server failed; `reason` is safe to log, never to send. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly reason:
+      | 'network'
+      | 'timeout'
+      | 'status'
+      | 'redirect'
+      | 'too_large'
+      | 'not_json'
+      | 'not_object'
+      | 'invalid_document',
+    readonly url: string,
+    readonly httpStatus?: number,
+  ) {
+    super(`upstream ${reason}${httpStatus ? ` (${httpStatus})` : ''}`)
+    this.name = 'UpstreamError'
+  }
+}
+
+export interface FetchJsonOptions {
+  fetch: FetchLike
+  /** Milliseconds for the whole exchange, body included. */
+  timeout: number
+  /** Bytes; larger bodies are refused while streaming. */
+  maxBytes: number
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  body?: string
+}
+
+/**
+ * Fetches `url` and parses its JSON object body, within `timeout` ms and `maxBytes` bytes.
+ *
+ * @example
+ * ```ts
+ * const doc = await fetchJson('https://as.example.com/jwks', { fetch, timeout: 5000, maxBytes: 256 * 1024 })
+ * ```
+ */
+export async function fetchJson(
+  url: string,
+  options: FetchJsonOptions,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), options.timeout)
+  timer.unref?.()
+  try {
+    let response: Response
+    try {
+      response = await options.fetch(url, {
+        method: options.method ?? 'GET',
+        headers: { accept: 'application/json', ...options.headers },
+        body: options.body,
+        redirect: 'manual',
+        signal: controller.signal,
+      })
+    } catch {
+      throw new UpstreamError(controller.signal.aborted ? 'timeout' : 'network', url)
+    }
+    const { status } = response
+    if (status >= 300 && status < 400) {
+      await discard(response)
+      throw new UpstreamError('redirect', url, status)
+    }
+    if (response.type === 'opaqueredirect') throw new UpstreamError('redirect', url, status)
+    if (status !== 200) {
+      await discard(response)
+      throw new UpstreamError('status', url, status)
+    }
+    const text = await readCapped(response, options.maxBytes, controller, url)
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      throw new UpstreamError('not_json', url, status)
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new UpstreamError('not_object', url, status)
+    }
+    return { status, body: body as Record<string, unknown>, headers: response.headers }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  controller: AbortController,
+  url: string,
+): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    controller.abort()
+    throw new UpstreamError('too_large', url, response.status)
+  }
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      total += value.byteLength
+      if (total > maxBytes) {
+        controller.abort()
+        throw new UpstreamError('too_large', url, response.status)
+      }
+      chunks.push(value)
+    }
+  } catch (err) {
+    if (err instanceof UpstreamError) throw err
+    throw new UpstreamError(controller.signal.aborted ? 'timeout' : 'network', url)
+  } finally {
+    reader.releaseLock()
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel()
+  } catch {
+    // the body is of no interest; a failure to drain it changes nothing
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Where one issuer's verification keys come from: a shared secret, static JWKs, or a remote
+ * JWKS (configured or discovered). Key selection by `kid`/`alg`/`use`/`key_ops` is jose's
+ * (`createLocalJWKSet`); this module only decides which set to ask.
+ */
+import type { JWSHeaderParameters, CryptoKey } from 'jose'
+
+/** Resolves the candidate keys for a token's protected header. */
+export interface KeySource {
+  /**
+   * Candidate keys for the header (several only when the set holds more than one usable key
+   * for it). Throws `InvalidTokenError` when no key matches, `AuthServerUnavailableError`
+   * when the keys cannot be had.
+   */
+  keysFor(header: JWSHeaderParameters): Promise<Array<CryptoKey | Uint8Array>>
+  /** Loads what can be loaded ahead of the first request. */
+  warm(): Promise<void>
+}
+
+/** The most candidate keys tried for one token (duplicate `kid`s, or no `kid` at all). */
+export const MAX_CANDIDATE_KEYS = 4

@@ -1,0 +1,313 @@
+/**
+ * Validates {@link GuardOptions} once, at construction, and resolves defaults. The shape is
+ * checked with zod; the rules that tie options together are checked after it. Every failure
+ * is a {@link GuardOptionError} naming the option and the fix.
+ */
+import type { JSONWebKeySet, JWK } from 'jose'
+import { z } from 'zod'
+import type { BearerMethod } from '../extract/extract-token.js'
+import type { FetchLike } from '../http/fetch-json.js'
+import type { TypPolicy } from '../jwt/check-header.js'
+import {
+  DEFAULT_ALGORITHMS,
+  HMAC_ALGORITHMS,
+  type GuardOptions,
+  type IssuerConfig,
+} from './guard-options.js'
+import { GuardOptionError } from './option-error.js'
+import { isHttpUrl } from '../http/is-http-url.js'
+
+/** JWS algorithms bearerguard knows (RFC 7518 §3.1, RFC 8037). */
+const KNOWN_ALGORITHMS = new Set<string>([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
+const MIN_SECRET_BYTES = 32
+
+/** Where one issuer's keys come from. */
+export type KeySpec =
+  | { kind: 'discovery' }
+  | { kind: 'jwks'; uri: string }
+  | { kind: 'static'; jwks: JSONWebKeySet }
+  | { kind: 'secret'; secret: Uint8Array }
+
+export interface ResolvedIssuer {
+  issuer: string
+  audiences: string[]
+  algorithms: Set<string>
+  keys: KeySpec
+}
+
+export interface ResolvedOptions {
+  issuers: Map<string, ResolvedIssuer>
+  typ: TypPolicy
+  clockTolerance: number
+  maxTokenAge: number | undefined
+  requiredClaims: string[]
+  scopeClaims: string[]
+  bearerMethods: BearerMethod[]
+  optional: boolean
+  realm: string | undefined
+  errorDescriptions: boolean
+  fetch: FetchLike
+  maxTokenLength: number
+  jwksCooldownMs: number
+  jwksCacheMaxAgeMs: number
+  jwksStaleWindowMs: number
+  timeoutMs: number
+  maxResponseSize: number
+  onAuthenticated: GuardOptions['onAuthenticated']
+  onRejected: GuardOptions['onRejected']
+}
+
+const nonEmpty = z.string().min(1, 'must be a non-empty string')
+const stringOrList = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must not be empty')])
+const url = nonEmpty.refine(isHttpUrl, 'must be an absolute http(s) URL')
+const jwk = z.looseObject({ kty: nonEmpty })
+const jwks = z.union([z.array(jwk), z.object({ keys: z.array(jwk) })])
+const secret = z.union([z.string(), z.instanceof(Uint8Array)])
+const algorithms = z.array(nonEmpty).min(1, 'must list at least one algorithm')
+const seconds = z.number().finite().nonnegative('must be zero or more seconds')
+const positiveInt = z.number().int().positive('must be a positive integer')
+const fn = z.custom<(...args: never[]) => unknown>(
+  (v) => typeof v === 'function',
+  'must be a function',
+)
+
+const issuerConfig = z.strictObject({
+  issuer: nonEmpty,
+  jwksUri: url.optional(),
+  audience: stringOrList.optional(),
+  algorithms: algorithms.optional(),
+  keys: jwks.optional(),
+  secret: secret.optional(),
+})
+
+const schema = z.strictObject({
+  issuer: z.union([
+    nonEmpty,
+    issuerConfig,
+    z.array(z.union([nonEmpty, issuerConfig])).min(1, 'must not be empty'),
+  ]),
+  audience: stringOrList,
+  jwksUri: url.optional(),
+  keys: jwks.optional(),
+  secret: secret.optional(),
+  algorithms: algorithms.optional(),
+  typ: z.enum(['strict', 'lenient']).optional(),
+  clockTolerance: seconds.optional(),
+  maxTokenAge: z.number().finite().positive('must be a positive number of seconds').optional(),
+  requiredClaims: z.array(nonEmpty).optional(),
+  scopeClaim: stringOrList.optional(),
+  bearerMethods: z
+    .array(z.enum(['header', 'body', 'query']))
+    .min(1, 'must list at least one method')
+    .optional(),
+  optional: z.boolean().optional(),
+  realm: z.string().optional(),
+  errorDescriptions: z.boolean().optional(),
+  fetch: fn.optional(),
+  maxTokenLength: positiveInt.optional(),
+  jwksCooldown: seconds.optional(),
+  jwksCacheMaxAge: seconds.optional(),
+  jwksStaleWindow: seconds.optional(),
+  timeout: positiveInt.optional(),
+  maxResponseSize: positiveInt.optional(),
+  onAuthenticated: fn.optional(),
+  onRejected: fn.optional(),
+})
+
+/**
+ * Checks `options` and returns them resolved, or throws {@link GuardOptionError}.
+ *
+ * @example
+ * ```ts
+ * const resolved = resolveOptions({ issuer: 'https://as.example.com', audience: 'api' })
+ * ```
+ */
+export function resolveOptions(options: GuardOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new GuardOptionError('options', 'must be an object with at least `issuer` and `audience`')
+  }
+  const parsed = schema.safeParse(options)
+  if (!parsed.success) throw toOptionError(parsed.error, options)
+  const o = options
+
+  const entries = (Array.isArray(o.issuer) ? o.issuer : [o.issuer]).map((entry) =>
+    typeof entry === 'string' ? { issuer: entry } : entry,
+  )
+  if (entries.length > 1) {
+    for (const name of ['jwksUri', 'keys'] as const) {
+      if (o[name] !== undefined) {
+        throw new GuardOptionError(
+          name,
+          'applies to one issuer only: with several issuers, set it inside each IssuerConfig',
+        )
+      }
+    }
+  }
+  const issuers = new Map<string, ResolvedIssuer>()
+  entries.forEach((entry, index) => {
+    const where = Array.isArray(o.issuer) ? `issuer[${index}]` : 'issuer'
+    if (issuers.has(entry.issuer)) {
+      throw new GuardOptionError(where, `lists "${entry.issuer}" twice: each issuer once`)
+    }
+    issuers.set(entry.issuer, resolveIssuer(entry, o, where))
+  })
+
+  const scopeClaim = o.scopeClaim ?? ['scope', 'scp']
+  return {
+    issuers,
+    typ: o.typ ?? 'lenient',
+    clockTolerance: o.clockTolerance ?? 30,
+    maxTokenAge: o.maxTokenAge,
+    requiredClaims: o.requiredClaims ?? ['exp'],
+    scopeClaims: Array.isArray(scopeClaim) ? scopeClaim : [scopeClaim],
+    bearerMethods: [...new Set<BearerMethod>(o.bearerMethods ?? ['header'])],
+    optional: o.optional ?? false,
+    realm: o.realm,
+    errorDescriptions: o.errorDescriptions ?? true,
+    fetch: o.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    maxTokenLength: o.maxTokenLength ?? 16_384,
+    jwksCooldownMs: (o.jwksCooldown ?? 3) * 1000,
+    jwksCacheMaxAgeMs: (o.jwksCacheMaxAge ?? 600) * 1000,
+    jwksStaleWindowMs: (o.jwksStaleWindow ?? 3600) * 1000,
+    timeoutMs: o.timeout ?? 5000,
+    maxResponseSize: o.maxResponseSize ?? 512 * 1024,
+    onAuthenticated: o.onAuthenticated,
+    onRejected: o.onRejected,
+  }
+}
+
+function resolveIssuer(entry: IssuerConfig, o: GuardOptions, where: string): ResolvedIssuer {
+  const single = !Array.isArray(o.issuer)
+  // Guard-level key options apply to a lone issuer; an IssuerConfig's own settings win.
+  const jwksUri = entry.jwksUri ?? (single ? o.jwksUri : undefined)
+  const keys = entry.keys ?? (single ? o.keys : undefined)
+  const secretValue = entry.secret ?? (single ? o.secret : undefined)
+  const at = (name: 'jwksUri' | 'keys' | 'secret') =>
+    entry[name] !== undefined ? `${where}.${name}` : name
+
+  const given = [
+    jwksUri && 'jwksUri',
+    keys && 'keys',
+    secretValue !== undefined && 'secret',
+  ].filter(Boolean)
+  if (given.length > 1) {
+    throw new GuardOptionError(
+      at(given[1] as 'jwksUri' | 'keys' | 'secret'),
+      `cannot be combined with "${given[0] as string}": give one source of keys per issuer`,
+    )
+  }
+
+  let spec: KeySpec
+  if (secretValue !== undefined) {
+    const secretBytes =
+      typeof secretValue === 'string' ? new TextEncoder().encode(secretValue) : secretValue
+    if (secretBytes.byteLength < MIN_SECRET_BYTES) {
+      throw new GuardOptionError(
+        at('secret'),
+        `must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`,
+      )
+    }
+    spec = { kind: 'secret', secret: secretBytes }
+  } else if (keys) {
+    spec = { kind: 'static', jwks: resolveStaticKeys(keys, at('keys')) }
+  } else if (jwksUri) {
+    spec = { kind: 'jwks', uri: jwksUri }
+  } else {
+    if (!isHttpUrl(entry.issuer)) {
+      throw new GuardOptionError(
+        where,
+        `"${entry.issuer}" is not an http(s) URL, so its keys cannot be discovered: set "jwksUri" or "keys" for it`,
+      )
+    }
+    spec = { kind: 'discovery' }
+  }
+
+  const algs = entry.algorithms ?? o.algorithms
+  const algorithms = new Set<string>(
+    algs ?? (spec.kind === 'secret' ? HMAC_ALGORITHMS : DEFAULT_ALGORITHMS),
+  )
+  const algWhere = entry.algorithms ? `${where}.algorithms` : 'algorithms'
+  for (const alg of algorithms) {
+    if (alg.toLowerCase() === 'none') {
+      throw new GuardOptionError(
+        algWhere,
+        'may not include "none": unsigned tokens are never accepted',
+      )
+    }
+    if (!KNOWN_ALGORITHMS.has(alg)) {
+      throw new GuardOptionError(
+        algWhere,
+        `includes unknown algorithm "${alg}"; use JWS names such as RS256, ES256, EdDSA`,
+      )
+    }
+    const hmac = alg.startsWith('HS')
+    if (hmac && spec.kind !== 'secret') {
+      throw new GuardOptionError(
+        algWhere,
+        `includes "${alg}", which needs a shared "secret"; without one use asymmetric algorithms`,
+      )
+    }
+    if (!hmac && spec.kind === 'secret') {
+      throw new GuardOptionError(
+        algWhere,
+        `includes "${alg}", but this issuer has a "secret": list HS256/HS384/HS512 only, or give "jwksUri"/"keys" instead`,
+      )
+    }
+  }
+
+  const audience = entry.audience ?? o.audience
+  return {
+    issuer: entry.issuer,
+    audiences: Array.isArray(audience) ? audience : [audience],
+    algorithms,
+    keys: spec,
+  }
+}
+
+function resolveStaticKeys(keys: JWK[] | { keys: JWK[] }, where: string): JSONWebKeySet {
+  const list = Array.isArray(keys) ? keys : keys.keys
+  if (list.length === 0) throw new GuardOptionError(where, 'must hold at least one public key')
+  list.forEach((key, i) => {
+    if (key.kty === 'oct') {
+      throw new GuardOptionError(
+        `${where}[${i}]`,
+        'is a symmetric key: pass shared secrets as "secret"',
+      )
+    }
+    if ('d' in key || 'p' in key || 'priv' in key) {
+      throw new GuardOptionError(`${where}[${i}]`, 'is a private key: give the public key only')
+    }
+  })
+  return { keys: list }
+}
+
+function toOptionError(error: z.ZodError, options: unknown): GuardOptionError {
+  const issue = error.issues[0]
+  if (!issue) return new GuardOptionError('options', 'are invalid')
+  if (issue.code === 'unrecognized_keys') {
+    const name = [...issue.path, ...issue.keys.slice(0, 1)].join('.')
+    return new GuardOptionError(
+      name,
+      'is not a known option: check its spelling against the documentation',
+    )
+  }
+  const name =
+    issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[') || 'options'
+  const required = valueAt(options, issue.path) === undefined
+  return new GuardOptionError(
+    name,
+    required ? 'is required' : issue.message.replace(/^Invalid input/, 'has an invalid value'),
+  )
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined
+    value = (value as Record<PropertyKey, unknown>)[key]
+  }
+  return value
+}

@@ -1,0 +1,29 @@
+/**
+ * The framework-neutral request every adapter hands to the guard.
+ *
+ * @example
+ * ```ts
+ * const request: RequestLike = {
+ *   method: 'GET',
+ *   url: 'https://api.example.com/orders?page=2',
+ *   headers: { authorization: 'Bearer eyJ…' },
+ * }
+ * ```
+ */
+export interface RequestLike {
+  /** HTTP method, e.g. `GET`. */
+  method: string
+  /** The absolute request URL (or at least path and query). */
+  url: string
+  /** Lower-cased header names; a header sent several times may be an array. */
+  headers: Readonly<Record<string, string | string[] | undefined>>
+  /** The parsed body when there is one (form fields for `application/x-www-form-urlencoded`). */
+  body?: unknown
+}
+
+/** Reads one header; several values are returned as an array. */
+export function headerValues(request: RequestLike, name: string): string[] {
+  const value = request.headers[name]
+  if (value === undefined) return []
+  return Array.isArray(value) ? value : [value]
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { InvalidTokenError } from '../src/errors/auth-error.js'
+import { peekJwt } from '../src/jwt/peek-jwt.js'
+
+const b64 = (v: unknown) =>
+  Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
+const sig = 'c2ln'
+const fails = (token: string, message: RegExp) => {
+  expect(() => peekJwt(token)).toThrow(InvalidTokenError)
+  expect(() => peekJwt(token)).toThrow(message)
+}
+
+describe('peekJwt', () => {
+  it('decodes header and claims of a compact JWS', () => {
+    expect(peekJwt(`${b64({ alg: 'RS256' })}.${b64({ sub: 'a' })}.${sig}`)).toEqual({
+      header: { alg: 'RS256' },
+      claims: { sub: 'a' },
+    })
+  })
+  it('a JWE (five parts) is not accepted', () => fails('a.b.c.d.e', /JWE/))
+  it.each(['abc', 'a.b', 'a.b.c.d'])('%s is not a JWT', (t) => fails(t, /not a JWT/))
+  it('an empty signature (alg none style) is not signed', () =>
+    fails(`${b64({ alg: 'none' })}.${b64({})}.`, /not signed/))
+  it('an array payload is malformed', () =>
+    fails(`${b64({ alg: 'RS256' })}.${b64([1, 2])}.${sig}`, /malformed/))
+  it('a string payload is malformed', () =>
+    fails(`${b64({ alg: 'RS256' })}.${b64('"x"')}.${sig}`, /malformed/))
+  it('invalid UTF-8 in the payload is malformed', () => {
+    const bad = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]).toString(
+      'base64url',
+    )
+    fails(`${b64({ alg: 'RS256' })}.${bad}.${sig}`, /malformed/)
+  })
+  it('non-base64url characters are malformed', () =>
+    fails(`${b64({ alg: 'RS256' })}.a+b/.${sig}`, /malformed/))
+  it('base64 padding is malformed', () =>
+    fails(`${b64({ alg: 'RS256' })}=.${b64({})}.${sig}`, /malformed/))
+  it('JSON serialisation is not a JWT', () =>
+    fails(JSON.stringify({ payload: 'x', signatures: [] }), /not a JWT/))
+  it('a non-canonical base64url spelling is malformed', () => {
+    // 'c2lo' and 'c2lp' differ only in unused low bits of the last character
+    expect(peekJwt(`${b64({ alg: 'RS256' })}.${b64({})}.c2lnbg`).claims).toEqual({})
+    fails(`${b64({ alg: 'RS256' })}.${b64({})}.c2lnbh`, /malformed/)
+  })
+  it('a header that is not JSON is malformed', () =>
+    fails(`${b64('nope')}.${b64({})}.${sig}`, /malformed/))
+})

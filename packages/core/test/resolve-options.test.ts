@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest'
+import type { GuardOptions } from '../src/options/guard-options.js'
+import { GuardOptionError } from '../src/options/option-error.js'
+import { resolveOptions } from '../src/options/resolve-options.js'
+
+const base = { issuer: 'https://as.example.com', audience: 'https://api.example.com' }
+const secret = 'x'.repeat(32)
+const rsaPublic = { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'k' }
+function fails(options: unknown, option: string, message: RegExp) {
+  let caught: unknown
+  try {
+    resolveOptions(options as GuardOptions)
+  } catch (error) {
+    caught = error
+  }
+  expect(caught).toBeInstanceOf(GuardOptionError)
+  expect((caught as GuardOptionError).option).toBe(option)
+  expect((caught as GuardOptionError).message).toMatch(message)
+}
+
+describe('resolveOptions: defaults', () => {
+  it('resolves the documented defaults', () => {
+    const r = resolveOptions(base)
+    expect(r.typ).toBe('lenient')
+    expect(r.clockTolerance).toBe(30)
+    expect(r.requiredClaims).toEqual(['exp'])
+    expect(r.scopeClaims).toEqual(['scope', 'scp'])
+    expect(r.bearerMethods).toEqual(['header'])
+    expect(r.optional).toBe(false)
+    expect(r.errorDescriptions).toBe(true)
+    expect(r.maxTokenLength).toBe(16_384)
+    expect(r.jwksCooldownMs).toBeLessThanOrEqual(5000)
+    const iss = r.issuers.get(base.issuer)
+    expect(iss?.keys).toEqual({ kind: 'discovery' })
+    expect(iss?.audiences).toEqual([base.audience])
+    expect([...(iss?.algorithms ?? [])]).not.toContain('HS256')
+    expect([...(iss?.algorithms ?? [])]).toContain('EdDSA')
+  })
+  it('a secret defaults to the HS algorithms', () => {
+    expect([
+      ...(resolveOptions({ ...base, secret }).issuers.get(base.issuer)?.algorithms ?? []),
+    ]).toEqual(['HS256', 'HS384', 'HS512'])
+  })
+  it('several issuers, each with its own settings', () => {
+    const r = resolveOptions({
+      ...base,
+      issuer: [
+        'https://a.example.com',
+        {
+          issuer: 'https://b.example.com',
+          jwksUri: 'https://b.example.com/k',
+          audience: 'b-api',
+          algorithms: ['ES256'],
+        },
+      ],
+    })
+    expect(r.issuers.get('https://a.example.com')?.keys).toEqual({ kind: 'discovery' })
+    expect(r.issuers.get('https://b.example.com')).toMatchObject({
+      keys: { kind: 'jwks', uri: 'https://b.example.com/k' },
+      audiences: ['b-api'],
+    })
+    expect([...(r.issuers.get('https://b.example.com')?.algorithms ?? [])]).toEqual(['ES256'])
+  })
+})
+
+describe('resolveOptions: a wrong option fails at once, naming it and the fix', () => {
+  it('audience missing', () => fails({ issuer: base.issuer }, 'audience', /required/))
+  it('issuer missing', () => fails({ audience: 'a' }, 'issuer', /required/))
+  it('options not an object', () => fails(undefined, 'options', /object/))
+  it('empty audience', () => fails({ ...base, audience: '' }, 'audience', /non-empty/))
+  it('empty audience list', () => fails({ ...base, audience: [] }, 'audience', /empty/))
+  it('unknown option (a typo)', () =>
+    fails({ ...base, audiance: 'x' }, 'audiance', /not a known option/))
+  it('secret together with jwksUri', () =>
+    fails(
+      { ...base, secret, jwksUri: 'https://as.example.com/jwks' },
+      'secret',
+      /cannot be combined with "jwksUri"/,
+    ))
+  it('keys together with jwksUri', () =>
+    fails(
+      { ...base, keys: [rsaPublic], jwksUri: 'https://as.example.com/jwks' },
+      'keys',
+      /one source of keys/,
+    ))
+  it('a short secret', () => fails({ ...base, secret: 'short' }, 'secret', /32 bytes/))
+  it('none in algorithms', () =>
+    fails({ ...base, algorithms: ['RS256', 'none'] }, 'algorithms', /"none"/))
+  it('HS256 without a secret', () =>
+    fails({ ...base, algorithms: ['HS256'] }, 'algorithms', /needs a shared "secret"/))
+  it('RS256 with a secret', () =>
+    fails({ ...base, secret, algorithms: ['RS256'] }, 'algorithms', /HS256/))
+  it('an unknown algorithm', () =>
+    fails({ ...base, algorithms: ['RS999'] }, 'algorithms', /unknown algorithm/))
+  it('empty algorithms', () => fails({ ...base, algorithms: [] }, 'algorithms', /at least one/))
+  it('jwksUri not a URL', () =>
+    fails({ ...base, jwksUri: 'keys.json' }, 'jwksUri', /http\(s\) URL/))
+  it('an issuer that cannot be discovered', () =>
+    fails({ ...base, issuer: 'my-issuer' }, 'issuer', /jwksUri/))
+  it('a private key in keys', () =>
+    fails({ ...base, keys: [{ ...rsaPublic, d: 'AQAB' }] }, 'keys[0]', /private key/))
+  it('a symmetric key in keys', () =>
+    fails({ ...base, keys: [{ kty: 'oct', k: 'AQAB' }] }, 'keys[0]', /secret/))
+  it('jwksUri with several issuers', () =>
+    fails(
+      {
+        ...base,
+        issuer: ['https://a.example', 'https://b.example'],
+        jwksUri: 'https://a.example/k',
+      },
+      'jwksUri',
+      /each IssuerConfig/,
+    ))
+  it('the same issuer twice', () =>
+    fails({ ...base, issuer: [base.issuer, base.issuer] }, 'issuer[1]', /twice/))
+  it('bad bearerMethods', () =>
+    fails({ ...base, bearerMethods: ['cookie'] }, 'bearerMethods[0]', /./))
+  it('empty bearerMethods', () =>
+    fails({ ...base, bearerMethods: [] }, 'bearerMethods', /at least one/))
+  it('negative clockTolerance', () =>
+    fails({ ...base, clockTolerance: -1 }, 'clockTolerance', /zero or more/))
+  it('typ other than strict/lenient', () => fails({ ...base, typ: 'loose' }, 'typ', /./))
+  it('fetch not a function', () => fails({ ...base, fetch: 'x' }, 'fetch', /function/))
+  it('maxTokenLength not a positive integer', () =>
+    fails({ ...base, maxTokenLength: 0 }, 'maxTokenLength', /positive/))
+  it('a bad IssuerConfig field names its path', () =>
+    fails(
+      { ...base, issuer: [{ issuer: 'https://a.example', jwksUri: 'nope' }] },
+      'issuer[0].jwksUri',
+      /http\(s\) URL/,
+    ))
+})

@@ -1,0 +1,18 @@
+import './request-auth.js'
+
+export { bearerAuth, toGuard, type GuardOrOptions } from './bearer-auth.js'
+export { requireScopes, requireAnyScope } from './require-scopes.js'
+export { authErrorHandler } from './auth-error-handler.js'
+export { toRequestLike } from './to-request-like.js'
+export {
+  AuthError,
+  AuthServerUnavailableError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  UnauthorizedError,
+  createGuard,
+  type AuthInfo,
+  type Guard,
+  type GuardOptions,
+} from '@bearerguard/core'

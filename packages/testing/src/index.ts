@@ -1,0 +1,30 @@
+/**
+ * `@bearerguard/testing`: a real local OAuth 2.0 authorization server for tests and demos.
+ *
+ * @example
+ * ```ts
+ * import { createTestIssuer } from '@bearerguard/testing'
+ *
+ * const issuer = await createTestIssuer()
+ * const jwt = await issuer.token({ sub: 'alice' })
+ * await issuer.close()
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { createTestIssuer } from './create-test-issuer.js'
+export type {
+  CreateTestIssuerOptions,
+  RotateKeysOptions,
+  TestIssuer,
+} from './create-test-issuer.js'
+export type { TokenOptions } from './issue-token.js'
+export type { Fault, FaultEndpoint, FaultOptions } from './faults.js'
+export type { CountedEndpoint } from './request-counts.js'
+export type { EndpointName } from './routes.js'
+export type { DiscoveryMode } from './metadata.js'
+export { generateIssuerKey, jwkThumbprint } from './keys.js'
+export type { IssuerKey, JwksDocument, PublicJwk } from './keys.js'
+export { mintToken, signTokenByHand, unsignedToken } from './mint-token.js'
+export type { MintTokenInput, SigningKeyInput } from './mint-token.js'
+export { base64url } from './base64url.js'

@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests import package sources through the "@bearerguard/source" export condition,
+// so no build is needed to run them.
+const project = (name: string, include: string) => ({
+  extends: true as const,
+  test: { name, include: [include] },
+})
+
+export default defineConfig({
+  resolve: { conditions: ['@bearerguard/source'] },
+  ssr: {
+    resolve: { conditions: ['@bearerguard/source'], externalConditions: ['@bearerguard/source'] },
+  },
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    projects: [
+      project('core', 'packages/core/test/**/*.test.ts'),
+      project('express', 'packages/express/test/**/*.test.ts'),
+      project('testing', 'packages/testing/test/**/*.test.ts'),
+      project('cross-package', 'test/**/*.test.ts'),
+    ],
+  },
+})
