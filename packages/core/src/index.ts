@@ -18,3 +18,8 @@ export { extractToken, type BearerMethod, type ExtractedToken } from './extract/
 export { checkScopes, type ScopeRequirement } from './scopes/scope-requirement.js'
 export { scopesOf } from './scopes/scopes-of.js'
 export type { FetchLike } from './http/fetch-json.js'
+export {
+  MemoryCacheStore,
+  type CacheStore,
+  type IntrospectionCacheEntry,
+} from './introspection/cache-store.js'
