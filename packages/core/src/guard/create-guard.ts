@@ -19,7 +19,10 @@ import { resolveOptions, type ResolvedOptions } from '../options/resolve-options
 import type { RequestLike } from '../request-like.js'
 import { checkScopes, type ScopeRequirement } from '../scopes/scope-requirement.js'
 import { withChallenge } from './challenge-headers.js'
-import { keySourceFor } from './issuer-keys.js'
+import { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
+import { looksLikeJws } from '../jwt/looks-like-jws.js'
+import { unavailableOnFailure } from '../keys/remote-key-set.js'
+import { httpOptions, IssuerDiscovery, keySourceFor } from './issuer-keys.js'
 
 /**
  * A configured resource server.
@@ -45,7 +48,12 @@ export interface Guard {
   authorize(auth: AuthInfo | undefined, requirement: ScopeRequirement): void
   /** Fetches discovery documents and keys ahead of the first request; rejects when unreachable. */
   ready(): Promise<void>
-  /** Stops the guard; later calls to `authenticate` reject with a 503. */
+  /**
+   * Forgets a token's cached introspection result, here and — with a shared cache store — on
+   * every instance, so its next use is introspected again. A no-op without introspection.
+   */
+  revoke(token: string): Promise<void>
+  /** Stops the guard and closes its cache store; later calls to `authenticate` reject with a 503. */
   close(): Promise<void>
   /** Prepares any {@link AuthError} for sending with this guard's challenge settings. */
   challenge<E extends AuthError>(error: E): E
@@ -74,16 +82,19 @@ export function createGuard(options: GuardOptions): Guard {
 
 class BearerGuard implements Guard {
   readonly #options: ResolvedOptions
+  readonly #discovery: IssuerDiscovery
   readonly #issuers: Map<string, TrustedIssuer>
   readonly #policy: JwtPolicy
+  readonly #opaque: OpaqueTokenVerifier | undefined
   #closed = false
 
   constructor(options: ResolvedOptions) {
     this.#options = options
+    this.#discovery = new IssuerDiscovery(httpOptions(options))
     this.#issuers = new Map(
       [...options.issuers].map(([iss, config]) => [
         iss,
-        { config, keys: keySourceFor(config, options) },
+        { config, keys: keySourceFor(config, options, this.#discovery) },
       ]),
     )
     this.#policy = {
@@ -92,6 +103,7 @@ class BearerGuard implements Guard {
       maxTokenAge: options.maxTokenAge,
       requiredClaims: options.requiredClaims,
     }
+    this.#opaque = this.#opaqueVerifier()
   }
 
   get bearerMethods(): readonly string[] {
@@ -121,19 +133,45 @@ class BearerGuard implements Guard {
     if (found.token.length > this.#options.maxTokenLength) {
       throw new InvalidTokenError('Token is too long')
     }
-    const { issuer, claims } = await verifyJwt(
-      found.token,
-      this.#issuers,
-      this.#policy,
-      Date.now() / 1000,
-    )
+    const { issuer, claims, format } = await this.#verify(found.token)
     return buildAuthInfo({
       token: found.token,
-      format: 'jwt',
+      format,
       tokenSource: found.method,
       issuer,
       claims,
       scopeClaims: this.#options.scopeClaims,
+    })
+  }
+
+  async #verify(
+    token: string,
+  ): Promise<{ issuer: string; claims: Record<string, unknown>; format: 'jwt' | 'opaque' }> {
+    const format = this.#options.tokenFormat
+    if (!this.#opaque || format === 'jwt' || (format === 'auto' && looksLikeJws(token))) {
+      const verified = await verifyJwt(token, this.#issuers, this.#policy, Date.now() / 1000)
+      return { ...verified, format: 'jwt' }
+    }
+    return { ...(await this.#opaque.verify(token)), format: 'opaque' }
+  }
+
+  #opaqueVerifier(): OpaqueTokenVerifier | undefined {
+    const config = this.#options.introspection
+    if (!config) return undefined
+    const issuer = this.#issuers.get(config.issuer) as TrustedIssuer
+    const endpoint = config.endpoint
+    return new OpaqueTokenVerifier({
+      config,
+      http: httpOptions(this.#options),
+      endpoint: async () =>
+        endpoint ?? this.#discovery.endpoint(config.issuer, 'introspection_endpoint'),
+      policy: {
+        audiences: issuer.config.audiences,
+        requireAudience: config.requireAudience,
+        trustedIssuers: new Set(this.#issuers.keys()),
+        clockTolerance: this.#options.clockTolerance,
+      },
+      issuerKeys: { algorithms: issuer.config.algorithms, keys: issuer.keys },
     })
   }
 
@@ -147,15 +185,28 @@ class BearerGuard implements Guard {
   }
 
   async ready(): Promise<void> {
+    const introspection = this.#options.introspection
     try {
-      await Promise.all([...this.#issuers.values()].map((issuer) => issuer.keys.warm()))
+      await Promise.all([
+        ...[...this.#issuers.values()].map((issuer) => issuer.keys.warm()),
+        introspection && !introspection.endpoint
+          ? this.#discovery.endpoint(introspection.issuer, 'introspection_endpoint')
+          : undefined,
+        this.#opaque ? unavailableOnFailure(this.#opaque.credentials()) : undefined,
+      ])
     } catch (error) {
       throw this.challenge(asAuthError(error))
     }
   }
 
+  async revoke(token: string): Promise<void> {
+    await this.#opaque?.revoke(token)
+  }
+
   async close(): Promise<void> {
+    if (this.#closed) return
     this.#closed = true
+    await this.#options.introspection?.store.close?.()
   }
 
   challenge<E extends AuthError>(error: E): E {

@@ -1,7 +1,11 @@
-/** Builds the key source of each trusted issuer from its resolved options. */
+/**
+ * Builds what each trusted issuer needs at run time: its key source, and one shared discovery
+ * document (JWKS location, introspection endpoint) fetched only if something needs it.
+ */
 import { AuthServerUnavailableError } from '../errors/auth-error.js'
 import { CachedResource } from '../http/cached-resource.js'
 import type { FetchJsonOptions } from '../http/fetch-json.js'
+import { isHttpUrl } from '../http/is-http-url.js'
 import { discover, type AuthorizationServerMetadata } from '../keys/discovery.js'
 import type { KeySource } from '../keys/key-source.js'
 import { RemoteKeySet, unavailableOnFailure } from '../keys/remote-key-set.js'
@@ -18,28 +22,55 @@ export function httpOptions(options: ResolvedOptions): FetchJsonOptions {
 }
 
 /**
- * A discovered metadata document for `issuer`, shared by everything that needs it
- * (JWKS location now, introspection endpoint later).
+ * One lazily fetched discovery document per issuer, shared by everything that needs it.
+ *
+ * @example
+ * ```ts
+ * const discovery = new IssuerDiscovery(http)
+ * const endpoint = await discovery.endpoint('https://as.example.com', 'introspection_endpoint')
+ * ```
  */
-export function metadataResource(
-  issuer: string,
-  http: FetchJsonOptions,
-): CachedResource<AuthorizationServerMetadata> {
-  return new CachedResource(() => discover(issuer, http), {
-    maxAge: METADATA_MAX_AGE,
-    staleAfter: METADATA_STALE_AFTER,
-    backoff: 500,
-    maxBackoff: 10_000,
-  })
+export class IssuerDiscovery {
+  readonly #http: FetchJsonOptions
+  readonly #documents = new Map<string, CachedResource<AuthorizationServerMetadata>>()
+
+  constructor(http: FetchJsonOptions) {
+    this.#http = http
+  }
+
+  /** An endpoint URL from `issuer`'s metadata; 503 when it cannot be had. */
+  async endpoint(issuer: string, field: 'jwks_uri' | 'introspection_endpoint'): Promise<string> {
+    let document = this.#documents.get(issuer)
+    if (!document) {
+      const http = this.#http
+      document = new CachedResource(() => discover(issuer, http), {
+        maxAge: METADATA_MAX_AGE,
+        staleAfter: METADATA_STALE_AFTER,
+        backoff: 500,
+        maxBackoff: 10_000,
+      })
+      this.#documents.set(issuer, document)
+    }
+    const metadata = await unavailableOnFailure(document.get())
+    const value = metadata[field]
+    if (!isHttpUrl(value)) {
+      throw new AuthServerUnavailableError(`The authorization server publishes no ${field}`, 30)
+    }
+    return value
+  }
 }
 
 /**
  * @example
  * ```ts
- * const keys = keySourceFor(resolved.issuers.get(iss)!, resolved)
+ * const keys = keySourceFor(resolved.issuers.get(iss)!, resolved, discovery)
  * ```
  */
-export function keySourceFor(issuer: ResolvedIssuer, options: ResolvedOptions): KeySource {
+export function keySourceFor(
+  issuer: ResolvedIssuer,
+  options: ResolvedOptions,
+  discovery: IssuerDiscovery,
+): KeySource {
   const spec = issuer.keys
   switch (spec.kind) {
     case 'secret':
@@ -48,23 +79,9 @@ export function keySourceFor(issuer: ResolvedIssuer, options: ResolvedOptions): 
       return new StaticKeySet(spec.jwks)
     case 'jwks':
     case 'discovery': {
-      const http = httpOptions(options)
-      let jwksUri: () => Promise<string>
-      if (spec.kind === 'jwks') {
-        const uri = spec.uri
-        jwksUri = async () => uri
-      } else {
-        const metadata = metadataResource(issuer.issuer, http)
-        jwksUri = async () => {
-          const doc = await unavailableOnFailure(metadata.get())
-          if (typeof doc.jwks_uri !== 'string') {
-            throw new AuthServerUnavailableError('The authorization server publishes no keys', 30)
-          }
-          return doc.jwks_uri
-        }
-      }
-      return new RemoteKeySet(jwksUri, {
-        http,
+      const uri = spec.kind === 'jwks' ? spec.uri : undefined
+      return new RemoteKeySet(async () => uri ?? discovery.endpoint(issuer.issuer, 'jwks_uri'), {
+        http: httpOptions(options),
         cooldown: options.jwksCooldownMs,
         maxAge: options.jwksCacheMaxAgeMs,
         staleWindow: options.jwksStaleWindowMs,

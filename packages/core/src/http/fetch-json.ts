@@ -20,7 +20,8 @@ export class UpstreamError extends Error {
       | 'too_large'
       | 'not_json'
       | 'not_object'
-      | 'invalid_document',
+      | 'invalid_document'
+      | 'client_auth',
     readonly url: string,
     readonly httpStatus?: number,
   ) {
@@ -41,17 +42,18 @@ export interface FetchJsonOptions {
 }
 
 /**
- * Fetches `url` and parses its JSON object body, within `timeout` ms and `maxBytes` bytes.
+ * Fetches `url` and returns its body as text, within `timeout` ms and `maxBytes` bytes. Only a
+ * 200 answer counts; redirects are not followed.
  *
  * @example
  * ```ts
- * const doc = await fetchJson('https://as.example.com/jwks', { fetch, timeout: 5000, maxBytes: 256 * 1024 })
+ * const { text, headers } = await fetchText('https://as.example.com/introspect', { fetch, timeout: 3000, maxBytes: 65536, method: 'POST', body })
  * ```
  */
-export async function fetchJson(
+export async function fetchText(
   url: string,
   options: FetchJsonOptions,
-): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+): Promise<{ status: number; text: string; headers: Headers }> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), options.timeout)
   timer.unref?.()
@@ -69,29 +71,49 @@ export async function fetchJson(
       throw new UpstreamError(controller.signal.aborted ? 'timeout' : 'network', url)
     }
     const { status } = response
-    if (status >= 300 && status < 400) {
+    if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
       await discard(response)
       throw new UpstreamError('redirect', url, status)
     }
-    if (response.type === 'opaqueredirect') throw new UpstreamError('redirect', url, status)
     if (status !== 200) {
       await discard(response)
       throw new UpstreamError('status', url, status)
     }
     const text = await readCapped(response, options.maxBytes, controller, url)
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      throw new UpstreamError('not_json', url, status)
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new UpstreamError('not_object', url, status)
-    }
-    return { status, body: body as Record<string, unknown>, headers: response.headers }
+    return { status, text, headers: response.headers }
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * Fetches `url` and parses its JSON object body, within `timeout` ms and `maxBytes` bytes.
+ *
+ * @example
+ * ```ts
+ * const doc = await fetchJson('https://as.example.com/jwks', { fetch, timeout: 5000, maxBytes: 256 * 1024 })
+ * ```
+ */
+export async function fetchJson(
+  url: string,
+  options: FetchJsonOptions,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const { status, text, headers } = await fetchText(url, options)
+  return { status, body: parseJsonObject(text, url), headers }
+}
+
+/** Parses a JSON object, or throws {@link UpstreamError}. */
+export function parseJsonObject(text: string, url: string): Record<string, unknown> {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new UpstreamError('not_json', url)
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new UpstreamError('not_object', url)
+  }
+  return body as Record<string, unknown>
 }
 
 async function readCapped(

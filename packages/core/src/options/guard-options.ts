@@ -1,5 +1,7 @@
 /** The options of {@link createGuard}, as users write them. */
-import type { JWK } from 'jose'
+import type { KeyObject } from 'node:crypto'
+import type { CryptoKey, JWK } from 'jose'
+import type { CacheStore } from '../introspection/cache-store.js'
 import type { AuthError } from '../errors/auth-error.js'
 import type { BearerMethod } from '../extract/extract-token.js'
 import type { FetchLike } from '../http/fetch-json.js'
@@ -51,6 +53,58 @@ export interface IssuerConfig {
   keys?: JWK[] | { keys: JWK[] }
   /** Shared HMAC secret for this issuer; the only way HS* algorithms are accepted. */
   secret?: string | Uint8Array
+}
+
+/** How the resource server authenticates to the introspection endpoint. */
+export type IntrospectionAuthMethod =
+  'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+
+/**
+ * RFC 7662 token introspection for opaque tokens.
+ *
+ * @example
+ * ```ts
+ * createGuard({
+ *   issuer: 'https://as.example.com',
+ *   audience: 'https://api.example.com',
+ *   introspection: { clientId: 'orders-api', clientSecret: process.env.INTROSPECTION_SECRET, cache: { ttl: 60 } },
+ * })
+ * ```
+ */
+export interface IntrospectionOptions {
+  /** The introspection endpoint; default: `introspection_endpoint` from the issuer's discovery document. */
+  endpoint?: string
+  /** Which configured issuer the endpoint belongs to; required only with several issuers. */
+  issuer?: string
+  /** This resource server's client id at the authorization server. */
+  clientId: string
+  /** Its secret, for `client_secret_basic` and `client_secret_post`. */
+  clientSecret?: string
+  /** Default `client_secret_basic`, or `private_key_jwt` when `privateKey` is given. */
+  authMethod?: IntrospectionAuthMethod
+  /** The private key signing `private_key_jwt` client assertions (RFC 7523). */
+  privateKey?: JWK | CryptoKey | KeyObject
+  /** Its algorithm; default the JWK's `alg`, else RS256. */
+  privateKeyAlg?: string
+  /** `kid` header of the client assertions; default the JWK's `kid`. */
+  privateKeyId?: string
+  /** Ask for signed responses (RFC 9701) and verify them with the issuer's keys. Default false. */
+  signedResponses?: boolean
+  /** Reject active tokens whose response has no `aud`. Default false (a present `aud` must always match). */
+  requireAudience?: boolean
+  /** Milliseconds allowed for one introspection call. Default 3000. */
+  timeout?: number
+  /** The cache of introspection results. */
+  cache?: {
+    /** Seconds an active result is reused (never past the token's `exp`). Default 60; 0 turns caching off. */
+    ttl?: number
+    /** Seconds an inactive result is reused. Default 5. */
+    negativeTtl?: number
+    /** Entries held by the default in-memory store. Default 10000. */
+    max?: number
+    /** A shared store (e.g. `@bearerguard/redis`) instead of the in-memory one. */
+    store?: CacheStore
+  }
 }
 
 /**
@@ -110,6 +164,10 @@ export interface GuardOptions {
   timeout?: number
   /** Bytes allowed in one response of the authorization server. Default 512 KiB. */
   maxResponseSize?: number
+  /** RFC 7662 introspection for opaque tokens. */
+  introspection?: IntrospectionOptions
+  /** `auto` (default with introspection): JWS-shaped tokens verified locally, others introspected; `jwt` or `opaque` force one path. */
+  tokenFormat?: 'jwt' | 'opaque' | 'auto'
   /** Called after every successful authentication (for logs and metrics). Errors are ignored. */
   onAuthenticated?: (auth: AuthInfo, request: RequestLike) => void | Promise<void>
   /** Called after every rejection (for logs and metrics); the request's credentials are redacted. */

@@ -16,6 +16,11 @@ import {
 } from './guard-options.js'
 import { GuardOptionError } from './option-error.js'
 import { isHttpUrl } from '../http/is-http-url.js'
+import {
+  resolveIntrospection,
+  type ResolvedIntrospection,
+  type TokenFormat,
+} from './resolve-introspection.js'
 
 /** JWS algorithms bearerguard knows (RFC 7518 §3.1, RFC 8037). */
 const KNOWN_ALGORITHMS = new Set<string>([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
@@ -53,6 +58,8 @@ export interface ResolvedOptions {
   jwksStaleWindowMs: number
   timeoutMs: number
   maxResponseSize: number
+  introspection: ResolvedIntrospection | undefined
+  tokenFormat: TokenFormat
   onAuthenticated: GuardOptions['onAuthenticated']
   onRejected: GuardOptions['onRejected']
 }
@@ -70,6 +77,43 @@ const fn = z.custom<(...args: never[]) => unknown>(
   (v) => typeof v === 'function',
   'must be a function',
 )
+
+const introspection = z.strictObject({
+  endpoint: url.optional(),
+  issuer: nonEmpty.optional(),
+  clientId: nonEmpty,
+  clientSecret: nonEmpty.optional(),
+  authMethod: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).optional(),
+  privateKey: z
+    .custom<object>(
+      (v) => typeof v === 'object' && v !== null,
+      'must be a JWK, KeyObject or CryptoKey',
+    )
+    .optional(),
+  privateKeyAlg: nonEmpty.optional(),
+  privateKeyId: nonEmpty.optional(),
+  signedResponses: z.boolean().optional(),
+  requireAudience: z.boolean().optional(),
+  timeout: positiveInt.optional(),
+  cache: z
+    .strictObject({
+      ttl: seconds.optional(),
+      negativeTtl: seconds.optional(),
+      max: positiveInt.optional(),
+      store: z
+        .custom<object>(
+          (v) =>
+            typeof v === 'object' &&
+            v !== null &&
+            ['get', 'set', 'delete'].every(
+              (m) => typeof (v as Record<string, unknown>)[m] === 'function',
+            ),
+          'must be a CacheStore (an object with get, set and delete)',
+        )
+        .optional(),
+    })
+    .optional(),
+})
 
 const issuerConfig = z.strictObject({
   issuer: nonEmpty,
@@ -110,6 +154,8 @@ const schema = z.strictObject({
   jwksStaleWindow: seconds.optional(),
   timeout: positiveInt.optional(),
   maxResponseSize: positiveInt.optional(),
+  introspection: introspection.optional(),
+  tokenFormat: z.enum(['jwt', 'opaque', 'auto']).optional(),
   onAuthenticated: fn.optional(),
   onRejected: fn.optional(),
 })
@@ -154,6 +200,7 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
 
   const scopeClaim = o.scopeClaim ?? ['scope', 'scp']
   return {
+    ...resolveIntrospection(o, issuers),
     issuers,
     typ: o.typ ?? 'lenient',
     clockTolerance: o.clockTolerance ?? 30,

@@ -1,0 +1,90 @@
+/**
+ * Verifies opaque tokens by introspection, through the cache: lookup (or one shared
+ * introspection call) → `active` → per-request checks of the cached claims.
+ */
+import { InvalidTokenError } from '../errors/auth-error.js'
+import { UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
+import type { KeySource } from '../keys/key-source.js'
+import { unavailableOnFailure } from '../keys/remote-key-set.js'
+import type { ResolvedIntrospection } from '../options/resolve-introspection.js'
+import type { IntrospectionCacheEntry } from './cache-store.js'
+import { checkIntrospection, type IntrospectionPolicy } from './check-introspection.js'
+import { clientAuthenticator, type ClientCredentials } from './client-auth.js'
+import { introspect } from './introspect.js'
+import { IntrospectionCache, introspectionCacheKey } from './introspection-cache.js'
+
+export interface OpaqueTokenVerifierDeps {
+  config: ResolvedIntrospection
+  http: FetchJsonOptions
+  /** The endpoint: configured, or from the issuer's discovery document. */
+  endpoint: () => Promise<string>
+  policy: IntrospectionPolicy
+  /** The issuer's keys and algorithms, for signed responses. */
+  issuerKeys: { algorithms: ReadonlySet<string>; keys: KeySource }
+}
+
+/**
+ * @example
+ * ```ts
+ * const { issuer, claims } = await verifier.verify(token)
+ * ```
+ */
+export class OpaqueTokenVerifier {
+  readonly #deps: OpaqueTokenVerifierDeps
+  readonly #cache: IntrospectionCache
+  readonly #credentials: ReturnType<typeof clientAuthenticator>
+
+  constructor(deps: OpaqueTokenVerifierDeps) {
+    this.#deps = deps
+    const { config } = deps
+    this.#cache = new IntrospectionCache({
+      store: config.store,
+      ttlMs: config.ttlMs,
+      negativeTtlMs: config.negativeTtlMs,
+    })
+    this.#credentials = clientAuthenticator(config.auth)
+  }
+
+  /** The issuer and claims of an active, acceptable token; throws an AuthError otherwise. */
+  async verify(token: string): Promise<{ issuer: string; claims: Record<string, unknown> }> {
+    const { config } = this.#deps
+    const key = introspectionCacheKey(config.issuer, token)
+    const entry = await this.#cache.get(key, () => unavailableOnFailure(this.#load(token)))
+    if (!entry.active) throw new InvalidTokenError('Token is not active')
+    checkIntrospection(entry.claims, this.#deps.policy, Date.now() / 1000)
+    return { issuer: entry.issuer, claims: entry.claims }
+  }
+
+  /** Forgets `token` in the cache (everywhere, with a shared store). */
+  revoke(token: string): Promise<void> {
+    return this.#cache.evict(introspectionCacheKey(this.#deps.config.issuer, token))
+  }
+
+  /**
+   * Client credentials for one call. A key that cannot sign is a configuration fault: the
+   * token cannot be checked, so the request gets a 503, not a 401.
+   */
+  async credentials(): Promise<ClientCredentials> {
+    try {
+      return await this.#credentials(this.#deps.config.issuer)
+    } catch {
+      throw new UpstreamError('client_auth', this.#deps.config.issuer)
+    }
+  }
+
+  async #load(token: string): Promise<IntrospectionCacheEntry> {
+    const { config, http, issuerKeys } = this.#deps
+    const endpoint = await this.#deps.endpoint()
+    const response = await introspect(token, {
+      endpoint,
+      http: { ...http, timeout: config.timeoutMs },
+      credentials: await this.credentials(),
+      signed: config.signedResponses
+        ? { issuer: config.issuer, clientId: config.auth.clientId, ...issuerKeys }
+        : undefined,
+    })
+    if (response.active !== true) return { active: false }
+    const issuer = typeof response.iss === 'string' ? response.iss : config.issuer
+    return { active: true, issuer, claims: response }
+  }
+}
