@@ -63,11 +63,15 @@ describe('pnpm start (examples/express-api)', () => {
     expect(output).toMatch(/local authorization server on http:\/\/127\.0\.0\.1:\d+/)
   })
   it('the 200 command answers 200 with the orders', async () => {
-    const res = await run('200')
+    const res = await run('200: a token with')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual(
       expect.arrayContaining([expect.objectContaining({ item: 'coffee beans' })]),
     )
+  })
+  it('the opaque-token command answers 200 through introspection', async () => {
+    const res = await run('200: an opaque token')
+    expect(res.status).toBe(200)
   })
   it('the 201 command creates an order', async () => {
     const res = await run('201')

@@ -11,7 +11,12 @@ const AUDIENCE = 'https://api.example.com'
 const port = Number(process.env.PORT ?? 3000)
 
 const issuer = await createTestIssuer({ audience: AUDIENCE, tokenTtl: 3600 })
-const guard = createGuard({ issuer: issuer.url, audience: AUDIENCE })
+const guard = createGuard({
+  issuer: issuer.url,
+  audience: AUDIENCE,
+  // Opaque tokens are checked by RFC 7662 introspection (JWTs stay local: tokenFormat 'auto').
+  introspection: { clientId: 'test-client', clientSecret: 'test-secret' },
+})
 await guard.ready()
 
 const server = createApp(guard).listen(port, '127.0.0.1')
@@ -28,6 +33,11 @@ const writer = await issuer.token({
   scope: 'orders:read orders:write',
 })
 const profileOnly = await issuer.token({ sub: 'carol', client_id: 'demo-app', scope: 'profile' })
+const opaque = await issuer.opaqueToken({
+  sub: 'dave',
+  client_id: 'demo-app',
+  scope: 'orders:read',
+})
 const expired = await issuer.token({ sub: 'alice', iat: 1_700_000_000, exp: 1_700_000_300 })
 
 console.log(`bearerguard example API on ${api}
@@ -35,6 +45,9 @@ local authorization server on ${issuer.url} (discovery: ${issuer.discoveryUrls.o
 
 # 200: a token with orders:read
 curl -i ${api}/api/orders -H 'Authorization: Bearer ${reader}'
+
+# 200: an opaque token with orders:read (validated by introspection, then cached)
+curl -i ${api}/api/orders -H 'Authorization: Bearer ${opaque}'
 
 # 201: a token with orders:write
 curl -i -X POST ${api}/api/orders -H 'Content-Type: application/json' -d '{"item":"tea","quantity":1}' -H 'Authorization: Bearer ${writer}'
