@@ -1,7 +1,9 @@
 /**
  * `createTestIssuer()`: a real local OAuth 2.0 authorization server for tests and demos.
  */
+import { ClientRegistry, DEFAULT_CLIENTS, type TestClient } from './clients.js'
 import { FaultTable, type Fault, type FaultEndpoint, type FaultOptions } from './faults.js'
+import { IntrospectionLog, type IntrospectionRequest } from './introspection-log.js'
 import { issueToken, type TokenOptions } from './issue-token.js'
 import { startIssuerServer } from './issuer-server.js'
 import { KeyStore, type JwksDocument, type PublicJwk } from './keys.js'
@@ -15,6 +17,7 @@ import {
 } from './metadata.js'
 import { RequestCounts, type CountedEndpoint } from './request-counts.js'
 import { createRoutes, type Route } from './routes.js'
+import { TokenRegistry, type OpaqueTokenOptions } from './token-registry.js'
 
 /**
  * Options of {@link createTestIssuer}.
@@ -27,6 +30,7 @@ import { createRoutes, type Route } from './routes.js'
  *   audience: 'https://api.example.com',
  *   tokenTtl: 60,
  *   discovery: 'oauth',
+ *   clients: [{ clientId: 'orders-api', clientSecret: 's3cret', scope: 'orders:read' }],
  * })
  * ```
  */
@@ -37,12 +41,17 @@ export interface CreateTestIssuerOptions {
   path?: string
   /** Algorithms with a published key each; the first is the default. Default RS256, ES256, EdDSA. */
   algorithms?: string[]
-  /** Default `aud` claim of `token()`; default none. */
+  /** Default `aud` claim of `token()` and `opaqueToken()`; default none. */
   audience?: string | string[]
-  /** Lifetime of `token()` tokens, in seconds; default 300. */
+  /** Lifetime of issued tokens, in seconds (also `expires_in` of `/token`); default 300. */
   tokenTtl?: number
   /** Which metadata documents are served; default `'both'`. */
   discovery?: DiscoveryMode
+  /**
+   * Clients of `/token`, `/introspect` and `/revoke`; default
+   * `[{ clientId: 'test-client', clientSecret: 'test-secret' }]`.
+   */
+  clients?: TestClient[]
 }
 
 /**
@@ -76,6 +85,12 @@ export interface TestIssuer {
   readonly port: number
   /** `${url}/jwks` */
   readonly jwksUri: string
+  /** `${url}/token` */
+  readonly tokenEndpoint: string
+  /** `${url}/introspect` */
+  readonly introspectionEndpoint: string
+  /** `${url}/revoke` */
+  readonly revocationEndpoint: string
   /** The RFC 8414 (`oauth`) and OpenID (`openid`) metadata URLs, served or not. */
   readonly discoveryUrls: { readonly oauth: string; readonly openid: string }
   /** The published algorithms; the first is the default of `token()`. */
@@ -83,13 +98,24 @@ export interface TestIssuer {
 
   /** Signs (or forges) an access token. Claims override the defaults; `undefined` removes one. */
   token(claims?: Record<string, unknown>, options?: TokenOptions): Promise<string>
+  /**
+   * Issues a random opaque token known to the introspection endpoint. Claims override the
+   * introspection defaults; `undefined` removes one; `options.raw` sets the exact answer.
+   */
+  opaqueToken(claims?: Record<string, unknown>, options?: OpaqueTokenOptions): Promise<string>
+  /** Revokes a token (opaque, or a JWT by its exact string): it then introspects inactive. */
+  revoke(token: string): void
+  /** Registers a client (replacing any client with the same id). */
+  addClient(client: TestClient): void
+  /** The introspection requests received so far, oldest first (copies). */
+  introspectionRequests(): IntrospectionRequest[]
   /** Replaces the signing keys; with `keepPrevious` the old ones stay in the JWKS. */
   rotateKeys(options?: RotateKeysOptions): Promise<void>
   /** Injects a fault into an endpoint (or `'all'`); `fault` undefined clears it. */
   fault(endpoint: FaultEndpoint, fault: Fault | undefined, options?: FaultOptions): void
   /** Requests received by an endpoint so far, faulted ones included (`'all'`: every request). */
   requestCount(endpoint: CountedEndpoint): number
-  /** Sets every request counter back to 0. */
+  /** Sets every request counter back to 0 and forgets the recorded introspection requests. */
   resetCounts(): void
   /** SPKI PEM of the current public key for `alg` (default: the first algorithm). */
   publicKeyPem(alg?: string): string
@@ -143,6 +169,10 @@ function copyJson<T>(value: T): T {
  *   audience: 'https://api.example.com',
  * })
  * issuer.fault('jwks', { type: 'status', status: 503 }) // the JWKS endpoint is down
+ *
+ * // An opaque token, introspected at issuer.introspectionEndpoint by test-client:test-secret:
+ * const opaque = await issuer.opaqueToken({ sub: 'alice', scope: 'orders:read' })
+ * issuer.revoke(opaque) // from now on it introspects { active: false }
  * await issuer.close()
  * ```
  */
@@ -155,6 +185,8 @@ export async function createTestIssuer(options: CreateTestIssuerOptions = {}): P
   const keys = await KeyStore.create(options.algorithms ?? DEFAULT_ALGORITHMS)
   const faults = new FaultTable()
   const counts = new RequestCounts()
+  const clients = new ClientRegistry(options.clients ?? DEFAULT_CLIENTS)
+  const introspectionLog = new IntrospectionLog()
 
   let routes: readonly Route[] = []
   let jwksOverride: JwksDocument | undefined
@@ -172,9 +204,11 @@ export async function createTestIssuer(options: CreateTestIssuerOptions = {}): P
   const jwks = (): JwksDocument => copyJson(jwksOverride ?? keys.jwks())
   const metadata = () =>
     mergeRemovingUndefined(defaultMetadata(urls, keys.algorithms), metadataOverride)
-  routes = createRoutes({ urls, discovery, metadata, jwks })
-
   const tokenContext = { issuer: urls.issuer, audience, tokenTtl, keys }
+  const tokens = new TokenRegistry(tokenContext)
+  const oauth = { urls, clients, tokens, keys, issuer: urls.issuer, tokenContext, introspectionLog }
+  routes = createRoutes({ urls, discovery, metadata, jwks, oauth })
+
   const defaultAlg = (alg: string | undefined) => alg ?? (keys.algorithms[0] as string)
 
   return Object.freeze({
@@ -182,15 +216,29 @@ export async function createTestIssuer(options: CreateTestIssuerOptions = {}): P
     origin: urls.origin,
     port: server.port,
     jwksUri: urls.jwks,
+    tokenEndpoint: urls.token,
+    introspectionEndpoint: urls.introspection,
+    revocationEndpoint: urls.revocation,
     discoveryUrls: Object.freeze({ oauth: urls.oauthMetadata, openid: urls.openidMetadata }),
     algorithms: keys.algorithms,
     token: (claims?: Record<string, unknown>, tokenOptions?: TokenOptions) =>
       issueToken(tokenContext, claims, tokenOptions),
+    opaqueToken: async (claims?: Record<string, unknown>, opaqueOptions?: OpaqueTokenOptions) =>
+      tokens.issueOpaque(claims, opaqueOptions),
+    revoke: (token: string) => {
+      if (typeof token !== 'string') throw new TypeError('revoke() needs the token string')
+      tokens.revoke(token)
+    },
+    addClient: (client: TestClient) => clients.add(client),
+    introspectionRequests: () => introspectionLog.list(),
     rotateKeys: (rotateOptions?: RotateKeysOptions) => keys.rotate(rotateOptions),
     fault: (endpoint: FaultEndpoint, fault: Fault | undefined, faultOptions?: FaultOptions) =>
       faults.set(endpoint, fault, faultOptions),
     requestCount: (endpoint: CountedEndpoint) => counts.get(endpoint),
-    resetCounts: () => counts.reset(),
+    resetCounts: () => {
+      counts.reset()
+      introspectionLog.clear()
+    },
     publicKeyPem: (alg?: string) =>
       keys.signingKey(defaultAlg(alg)).publicKey.export({ type: 'spki', format: 'pem' }) as string,
     publicJwk: (alg?: string) => ({ ...keys.signingKey(defaultAlg(alg)).publicJwk }),

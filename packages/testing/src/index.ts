@@ -19,6 +19,10 @@ export type {
   TestIssuer,
 } from './create-test-issuer.js'
 export type { TokenOptions } from './issue-token.js'
+export type { TestClient } from './clients.js'
+export type { ClientAuthMethod } from './client-auth.js'
+export type { OpaqueTokenOptions } from './token-registry.js'
+export type { IntrospectionRequest } from './introspection-log.js'
 export type { Fault, FaultEndpoint, FaultOptions } from './faults.js'
 export type { CountedEndpoint } from './request-counts.js'
 export type { EndpointName } from './routes.js'

@@ -1,6 +1,8 @@
 /**
  * Authorization server metadata (RFC 8414) and OpenID discovery documents, and where they live.
  */
+import { PUBLISHABLE_ALGORITHMS } from './algorithms.js'
+import { CLIENT_AUTH_METHODS } from './client-auth.js'
 
 /**
  * Which metadata documents an issuer serves: RFC 8414 (`oauth`), OpenID Connect Discovery
@@ -90,7 +92,8 @@ export function defaultMetadata(
   urls: IssuerUrls,
   algorithms: readonly string[],
 ): Record<string, unknown> {
-  const clientAuth = ['client_secret_basic', 'client_secret_post']
+  const clientAuth = () => [...CLIENT_AUTH_METHODS]
+  const assertionAlgs = () => [...PUBLISHABLE_ALGORITHMS]
   return {
     issuer: urls.issuer,
     jwks_uri: urls.jwks,
@@ -99,9 +102,13 @@ export function defaultMetadata(
     revocation_endpoint: urls.revocation,
     response_types_supported: [],
     grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: clientAuth,
-    introspection_endpoint_auth_methods_supported: clientAuth,
-    revocation_endpoint_auth_methods_supported: clientAuth,
+    token_endpoint_auth_methods_supported: clientAuth(),
+    token_endpoint_auth_signing_alg_values_supported: assertionAlgs(),
+    introspection_endpoint_auth_methods_supported: clientAuth(),
+    introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs(),
+    revocation_endpoint_auth_methods_supported: clientAuth(),
+    revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs(),
+    introspection_signing_alg_values_supported: [...algorithms],
     id_token_signing_alg_values_supported: [...algorithms],
   }
 }

@@ -61,3 +61,23 @@ export function sendText(
 export function sendNotFound(res: ServerResponse): void {
   sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' })
 }
+
+/**
+ * Writes an OAuth 2.0 error answer (RFC 6749 §5.2): `{ error, error_description }`, with
+ * `WWW-Authenticate: Basic realm="test-issuer"` on a 401.
+ *
+ * @example
+ * ```ts
+ * sendOAuthError(res, 400, 'invalid_scope', 'Scope "admin" is not allowed for this client')
+ * ```
+ */
+export function sendOAuthError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  description: string,
+): void {
+  const headers: Record<string, string> = { pragma: 'no-cache' }
+  if (status === 401) headers['www-authenticate'] = 'Basic realm="test-issuer"'
+  sendJson(res, status, { error, error_description: description }, headers)
+}

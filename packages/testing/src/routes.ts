@@ -2,23 +2,28 @@
  * The issuer's route table: which paths exist, which endpoint (for counters and faults) each
  * belongs to, and how each is answered.
  *
- * The `/token`, `/introspect` and `/revoke` endpoints are advertised in the metadata but not
- * served yet: adding one means adding its name to {@link EndpointName} and an entry to
- * {@link createRoutes} (faults and request counts then work for it automatically).
+ * Adding an endpoint means adding its name to {@link EndpointName} and an entry to
+ * {@link createRoutes}; faults and request counts then work for it automatically.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { handleIntrospectionRequest } from './introspection-endpoint.js'
 import type { IssuerUrls, DiscoveryMode } from './metadata.js'
+import type { OAuthContext } from './oauth-request.js'
 import { sendJson, sendNotFound } from './responses.js'
+import { handleRevocationRequest } from './revocation-endpoint.js'
+import { handleTokenRequest } from './token-endpoint.js'
 
 /**
- * The endpoints the issuer serves (later: `'token' | 'introspect' | 'revoke'`).
+ * The endpoints the issuer serves: `'discovery'` (both well-known metadata paths), `'jwks'`,
+ * `'token'` (`/token`), `'introspection'` (`/introspect`) and `'revocation'` (`/revoke`).
  *
  * @example
  * ```ts
- * const endpoint: EndpointName = 'discovery' // both well-known metadata paths
+ * const endpoint: EndpointName = 'introspection'
+ * issuer.requestCount(endpoint)
  * ```
  */
-export type EndpointName = 'discovery' | 'jwks'
+export type EndpointName = 'discovery' | 'jwks' | 'token' | 'introspection' | 'revocation'
 
 /**
  * What a route handler gets.
@@ -55,7 +60,7 @@ export interface Route {
  *
  * @example
  * ```ts
- * const state: RouteState = { urls, discovery: 'both', metadata: () => doc, jwks: () => keys.jwks() }
+ * const state: RouteState = { urls, discovery: 'both', metadata: () => doc, jwks: () => keys.jwks(), oauth }
  * ```
  */
 export interface RouteState {
@@ -63,9 +68,12 @@ export interface RouteState {
   readonly discovery: DiscoveryMode
   metadata(): Record<string, unknown>
   jwks(): unknown
+  /** What the token, introspection and revocation endpoints read and change. */
+  readonly oauth: OAuthContext
 }
 
 const READ = ['GET', 'HEAD'] as const
+const POST = ['POST'] as const
 
 function pathOf(url: string): string {
   return new URL(url).pathname
@@ -108,8 +116,24 @@ export function createRoutes(state: RouteState): Route[] {
         sendJson(res, 200, state.jwks())
       },
     },
-    // Later: { endpoint: 'token', paths: [pathOf(state.urls.token)], methods: ['POST'], ... },
-    // { endpoint: 'introspect', ... }, { endpoint: 'revoke', ... }.
+    {
+      endpoint: 'token',
+      paths: [pathOf(state.urls.token)],
+      methods: POST,
+      handle: (request) => handleTokenRequest(request, state.oauth),
+    },
+    {
+      endpoint: 'introspection',
+      paths: [pathOf(state.urls.introspection)],
+      methods: POST,
+      handle: (request) => handleIntrospectionRequest(request, state.oauth),
+    },
+    {
+      endpoint: 'revocation',
+      paths: [pathOf(state.urls.revocation)],
+      methods: POST,
+      handle: (request) => handleRevocationRequest(request, state.oauth),
+    },
   ]
 }
 

@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestIssuer, type TestIssuer } from '../src/index.js'
 
+const CLIENT_AUTH = ['client_secret_basic', 'client_secret_post', 'private_key_jwt']
+const ASSERTION_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+]
+
 async function getJson(url: string): Promise<{
   status: number
   type: string | null
@@ -44,12 +59,13 @@ describe('discovery for a root issuer', () => {
         revocation_endpoint: `${issuer.url}/revoke`,
         response_types_supported: [],
         grant_types_supported: ['client_credentials'],
-        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-        introspection_endpoint_auth_methods_supported: [
-          'client_secret_basic',
-          'client_secret_post',
-        ],
-        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        token_endpoint_auth_methods_supported: CLIENT_AUTH,
+        token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+        introspection_endpoint_auth_methods_supported: CLIENT_AUTH,
+        introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+        revocation_endpoint_auth_methods_supported: CLIENT_AUTH,
+        revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+        introspection_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
         id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
       })
     }
@@ -93,7 +109,7 @@ describe('discovery for a root issuer', () => {
     expect(post.status).toBe(405)
     expect(post.headers.get('allow')).toBe('GET, HEAD')
 
-    const token = await fetch(`${issuer.url}/token`, { method: 'POST' })
+    const token = await fetch(`${issuer.url}/token/`, { method: 'POST' })
     expect(token.status).toBe(404)
   })
 })
@@ -119,6 +135,7 @@ describe('discovery for an issuer with a path', () => {
     expect(body.jwks_uri).toBe(issuer.jwksUri)
     expect(body.token_endpoint).toBe(`${issuer.origin}/tenant-a/token`)
     expect(body.id_token_signing_alg_values_supported).toEqual(['ES256'])
+    expect(body.introspection_signing_alg_values_supported).toEqual(['ES256'])
     expect(issuer.discoveryUrls.oauth).toBe(
       `${issuer.origin}/.well-known/oauth-authorization-server/tenant-a`,
     )
