@@ -164,6 +164,8 @@ describe('RFC 7662 §2.2 — the introspection response', () => {
 describe('RFC 7662 — endpoint failures → 503, never cached', () => {
   const cases: Array<[string, Parameters<TestIssuer['fault']>[1]]> = [
     ['5xx', { type: 'status', status: 500 }],
+    ['403 to us', { type: 'status', status: 403 }],
+    ['400 to us', { type: 'status', status: 400 }],
     ['an HTML page', { type: 'html' }],
     ['non-JSON', { type: 'invalid-json' }],
     ['an oversized body', { type: 'huge', bytes: 2_000_000 }],
