@@ -1,4 +1,4 @@
-export { createGuard, type Guard } from './guard/create-guard.js'
+export { createGuard, isGuard, toGuard, type Guard } from './guard/create-guard.js'
 export type { GuardOptions, IssuerConfig } from './options/guard-options.js'
 export { DEFAULT_ALGORITHMS, HMAC_ALGORITHMS } from './options/guard-options.js'
 export { GuardOptionError } from './options/option-error.js'
@@ -15,7 +15,7 @@ export {
 } from './errors/auth-error.js'
 export { formatChallenge, sanitizeParam } from './errors/challenge.js'
 export { extractToken, type BearerMethod, type ExtractedToken } from './extract/extract-token.js'
-export { checkScopes, type ScopeRequirement } from './scopes/scope-requirement.js'
+export { checkScopes, scopeRequirement, type ScopeRequirement } from './scopes/scope-requirement.js'
 export { scopesOf } from './scopes/scopes-of.js'
 export type { FetchLike } from './http/fetch-json.js'
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InsufficientScopeError, InvalidTokenError } from '../src/errors/auth-error.js'
-import { checkScopes } from '../src/scopes/scope-requirement.js'
+import { checkScopes, scopeRequirement } from '../src/scopes/scope-requirement.js'
 import { scopesOf } from '../src/scopes/scopes-of.js'
 
 describe('scopesOf', () => {
@@ -43,4 +43,21 @@ describe('checkScopes', () => {
     expect(() => checkScopes(['orders'], { scopes: ['orders:read'] })).toThrow()
     expect(() => checkScopes(['Orders:Read'], { scopes: ['orders:read'] })).toThrow()
   })
+})
+
+describe('scopeRequirement', () => {
+  it('builds a checked requirement', () => {
+    expect(scopeRequirement(['a', 'b:c'], 'any', 'requireAnyScope')).toEqual({
+      scopes: ['a', 'b:c'],
+      match: 'any',
+    })
+  })
+  it.each([[[]], [['']], [['two words']], [['quo"te']], [['back\\slash']], [[42]]])(
+    'rejects %j at start-up, naming the API',
+    (scopes) => {
+      expect(() => scopeRequirement(scopes as string[], 'all', 'requireScopes')).toThrow(
+        /requireScopes\(\)/,
+      )
+    },
+  )
 })

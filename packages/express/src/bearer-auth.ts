@@ -1,19 +1,11 @@
 /** `bearerAuth()`: the Express middleware that authenticates every request it sees. */
-import { createGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
 import type { RequestHandler } from 'express'
 import { setRequestGuard } from './request-auth.js'
 import { toRequestLike } from './to-request-like.js'
 
 /** A guard, or the options to create one. */
 export type GuardOrOptions = Guard | GuardOptions
-
-/** Uses `value` if it is a guard, else creates one from it (validating the options now). */
-export function toGuard(value: GuardOrOptions): Guard {
-  const maybe = value as Partial<Guard>
-  return typeof maybe.authenticate === 'function' && typeof maybe.authorize === 'function'
-    ? (value as Guard)
-    : createGuard(value as GuardOptions)
-}
 
 /**
  * Authenticates the request and sets `req.auth`. A rejection goes to `next(err)` as an

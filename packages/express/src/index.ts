@@ -1,6 +1,6 @@
 import './request-auth.js'
 
-export { bearerAuth, toGuard, type GuardOrOptions } from './bearer-auth.js'
+export { bearerAuth, type GuardOrOptions } from './bearer-auth.js'
 export { requireScopes, requireAnyScope } from './require-scopes.js'
 export { authErrorHandler } from './auth-error-handler.js'
 export { toRequestLike } from './to-request-like.js'
@@ -12,6 +12,7 @@ export {
   InvalidTokenError,
   UnauthorizedError,
   createGuard,
+  toGuard,
   type AuthInfo,
   type Guard,
   type GuardOptions,

@@ -62,6 +62,36 @@ export interface Guard {
 }
 
 /**
+ * True for a guard made by {@link createGuard} (or anything with its shape).
+ *
+ * @example
+ * ```ts
+ * const guard = isGuard(value) ? value : createGuard(value)
+ * ```
+ */
+export function isGuard(value: unknown): value is Guard {
+  const maybe = value as Partial<Guard> | null
+  return (
+    typeof maybe === 'object' &&
+    maybe !== null &&
+    typeof maybe.authenticate === 'function' &&
+    typeof maybe.authorize === 'function'
+  )
+}
+
+/**
+ * A guard, or the options to create one (validated now): what every adapter accepts.
+ *
+ * @example
+ * ```ts
+ * const guard = toGuard({ issuer: 'https://as.example.com', audience: 'https://api.example.com' })
+ * ```
+ */
+export function toGuard(value: Guard | GuardOptions): Guard {
+  return isGuard(value) ? value : createGuard(value)
+}
+
+/**
  * Creates a guard. Options are validated here: a wrong option throws `GuardOptionError`
  * naming it and the fix.
  *

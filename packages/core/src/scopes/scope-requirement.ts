@@ -34,3 +34,32 @@ export function checkScopes(granted: readonly string[], requirement: ScopeRequir
     requirement.match === 'any' ? scopes.some((s) => have.has(s)) : scopes.every((s) => have.has(s))
   if (!ok) throw new InsufficientScopeError(scopes)
 }
+
+/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+
+/**
+ * Builds a requirement from a list of scopes, checking it at start-up: at least one scope,
+ * each a valid RFC 6749 scope-token. `name` is the API the user called, for the message.
+ *
+ * @example
+ * ```ts
+ * scopeRequirement(['orders:read'], 'all', 'requireScopes') // { scopes: ['orders:read'], match: 'all' }
+ * scopeRequirement([], 'all', 'requireScopes')             // throws TypeError
+ * ```
+ */
+export function scopeRequirement(
+  scopes: readonly string[],
+  match: 'all' | 'any',
+  name: string,
+): ScopeRequirement {
+  if (scopes.length === 0) throw new TypeError(`bearerguard: ${name}() needs at least one scope`)
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw new TypeError(
+        `bearerguard: ${name}() got an invalid scope ${JSON.stringify(scope)} (RFC 6749 §3.3)`,
+      )
+    }
+  }
+  return { scopes: [...scopes], match }
+}
