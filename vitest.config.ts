@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config'
 
 // Tests import package sources through the "@bearerguard/source" export condition,
 // so no build is needed to run them.
+const LEGACY = '**/*.legacy.test.ts'
 const project = (name: string, include: string) => ({
   extends: true as const,
-  test: { name, include: [include] },
+  test: { name, include: [include], exclude: ['**/node_modules/**', LEGACY] },
 })
 
 export default defineConfig({
@@ -21,6 +22,12 @@ export default defineConfig({
       project('testing', 'packages/testing/test/**/*.test.ts'),
       project('redis', 'packages/redis/test/**/*.test.ts'),
       project('cross-package', 'test/**/*.test.ts'),
+      {
+        // Decorators as NestJS and routing-controllers compile them.
+        extends: true as const,
+        esbuild: { tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } },
+        test: { name: 'legacy-decorators', include: [`packages/*/test/${LEGACY}`] },
+      },
     ],
   },
 })

@@ -23,3 +23,16 @@ export {
   type CacheStore,
   type IntrospectionCacheEntry,
 } from './introspection/cache-store.js'
+export {
+  createScopeDecorators,
+  type HandlerWrapper,
+  type ScopeDecorator,
+  type ScopeDecorators,
+} from './decorators/create-scope-decorators.js'
+export type { HandlerRequirement } from './decorators/effective-requirement.js'
+export {
+  assertScopesDeclared,
+  declaredScopes,
+  getRequirements,
+  listRequirements,
+} from './decorators/get-requirements.js'

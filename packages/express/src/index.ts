@@ -3,6 +3,7 @@ import './request-auth.js'
 export { bearerAuth, type GuardOrOptions } from './bearer-auth.js'
 export { requireScopes, requireAnyScope } from './require-scopes.js'
 export { authErrorHandler } from './auth-error-handler.js'
+export { Public, RequireAnyScope, RequireScopes } from './scope-decorators.js'
 export { toRequestLike } from './to-request-like.js'
 export {
   AuthError,
@@ -11,7 +12,11 @@ export {
   InvalidRequestError,
   InvalidTokenError,
   UnauthorizedError,
+  assertScopesDeclared,
   createGuard,
+  declaredScopes,
+  getRequirements,
+  listRequirements,
   toGuard,
   type AuthInfo,
   type Guard,

@@ -42,10 +42,14 @@ export interface Guard {
    */
   authenticate(request: RequestLike): Promise<AuthInfo | undefined>
   /**
-   * Throws {@link InsufficientScopeError} unless `auth` satisfies `requirement`, and
-   * {@link UnauthorizedError} when there is no `auth` at all (an anonymous caller).
+   * Throws {@link InsufficientScopeError} unless `auth` satisfies `requirement` (every one of
+   * them, when given a list), and {@link UnauthorizedError} when there is no `auth` at all
+   * (an anonymous caller).
    */
-  authorize(auth: AuthInfo | undefined, requirement: ScopeRequirement): void
+  authorize(
+    auth: AuthInfo | undefined,
+    requirement: ScopeRequirement | readonly ScopeRequirement[],
+  ): void
   /** Fetches discovery documents and keys ahead of the first request; rejects when unreachable. */
   ready(): Promise<void>
   /**
@@ -205,10 +209,14 @@ class BearerGuard implements Guard {
     })
   }
 
-  authorize(auth: AuthInfo | undefined, requirement: ScopeRequirement): void {
+  authorize(
+    auth: AuthInfo | undefined,
+    requirement: ScopeRequirement | readonly ScopeRequirement[],
+  ): void {
     try {
       if (!auth) throw new UnauthorizedError()
-      checkScopes(auth.scopes, requirement)
+      const requirements = isRequirementList(requirement) ? requirement : [requirement]
+      for (const r of requirements) checkScopes(auth.scopes, r)
     } catch (error) {
       throw this.challenge(asAuthError(error))
     }
@@ -256,6 +264,12 @@ class BearerGuard implements Guard {
       // a failing hook must not change the answer to the request
     }
   }
+}
+
+function isRequirementList(
+  value: ScopeRequirement | readonly ScopeRequirement[],
+): value is readonly ScopeRequirement[] {
+  return Array.isArray(value)
 }
 
 /** Anything thrown on the way that is not an AuthError is a token we could not verify. */

@@ -1,0 +1,192 @@
+/**
+ * The scope decorators (`RequireScopes`, `RequireAnyScope`, `Public`), framework-neutral: they
+ * record what they declare and wrap handlers with an adapter's enforcement. TC39 standard
+ * decorators (TypeScript ≥ 5) and legacy `experimentalDecorators` (NestJS, routing-controllers)
+ * are both accepted. A wrapped handler resolves its requirement when called, so a class
+ * decorator applied after its method decorators, or a parent class's decorator, still counts,
+ * and the handler enforces it however it is mounted (even unbound, by any router).
+ */
+import { scopeRequirement } from '../scopes/scope-requirement.js'
+import { effectiveRequirement, type HandlerRequirement } from './effective-requirement.js'
+import {
+  legacyHolder,
+  ownRecord,
+  type AnyClass,
+  type Declaration,
+  type Holder,
+} from './requirement-records.js'
+
+/** Wraps `original` so that it enforces `resolve()` before running (supplied by each adapter). */
+export type HandlerWrapper = (
+  original: (...args: never[]) => unknown,
+  resolve: () => HandlerRequirement,
+) => (...args: never[]) => unknown
+
+/**
+ * A decorator usable on a class or a method, standard or legacy.
+ *
+ * @example
+ * ```ts
+ * @RequireScopes('orders:read') class OrdersController { list() {} }
+ * ```
+ */
+export interface ScopeDecorator {
+  // TC39 standard decorators
+  /* eslint-disable @typescript-eslint/no-explicit-any -- the shapes TypeScript's decorator contexts require */
+  <T extends abstract new (...args: any) => any>(value: T, context: ClassDecoratorContext<T>): void
+  <T extends (this: any, ...args: any) => any>(
+    value: T,
+    context: ClassMethodDecoratorContext<any, T>,
+  ): T
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+  // legacy experimentalDecorators
+  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor
+  (target: AnyClass): void
+}
+
+/** The decorators an adapter exports. */
+export interface ScopeDecorators {
+  /** Every listed scope is required (on a class: by every handler; on a method: added to the class's). */
+  RequireScopes(...scopes: string[]): ScopeDecorator
+  /** At least one listed scope is required. */
+  RequireAnyScope(...scopes: string[]): ScopeDecorator
+  /** No scope is required (a method-level `Public()` also overrides class-level requirements). */
+  Public(): ScopeDecorator
+}
+
+const ORIGINAL = Symbol('bearerguard.original')
+type Wrapped = ((...args: never[]) => unknown) & { [ORIGINAL]?: (...args: never[]) => unknown }
+
+/**
+ * Builds the decorators around an adapter's handler wrapper.
+ *
+ * @example
+ * ```ts
+ * export const { RequireScopes, RequireAnyScope, Public } = createScopeDecorators((original, resolve) =>
+ *   function (this: unknown, ctx, next) { enforce(resolve(), ctx); return original.call(this, ctx, next) })
+ * ```
+ */
+export function createScopeDecorators(wrap: HandlerWrapper): ScopeDecorators {
+  const wrapHandler = (
+    fn: (...args: never[]) => unknown,
+    holder: Holder,
+    name: string | symbol,
+  ) => {
+    const original = (fn as Wrapped)[ORIGINAL] ?? fn
+    const wrapped = wrap(
+      original,
+      () => effectiveRequirement(holder, name) ?? { public: true },
+    ) as Wrapped
+    Object.defineProperty(wrapped, ORIGINAL, { value: original })
+    Object.defineProperty(wrapped, 'name', { value: original.name })
+    Object.defineProperty(wrapped, 'length', { value: original.length })
+    return wrapped
+  }
+
+  /** Wraps every handler a class has (own or inherited), resolving through its holder. */
+  const wrapClass = (target: AnyClass, holder: Holder) => {
+    const prototype = target.prototype as Record<string | symbol, unknown>
+    for (const name of handlerNames(target)) {
+      const fn = prototype[name] as (...args: never[]) => unknown
+      Object.defineProperty(prototype, name, {
+        value: wrapHandler(fn, holder, name),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      })
+    }
+  }
+
+  const declare = (declaration: Declaration, where: string): ScopeDecorator =>
+    function decorator(
+      value: unknown,
+      context?: unknown,
+      descriptor?: PropertyDescriptor,
+    ): unknown {
+      // TC39: (value, context with `kind`)
+      if (typeof context === 'object' && context !== null && 'kind' in context) {
+        const ctx = context as DecoratorContext
+        const holder = (ctx as { metadata?: object }).metadata
+        if (!holder) {
+          throw new TypeError(
+            `bearerguard: ${where} needs Symbol.metadata; import bearerguard before defining decorated classes`,
+          )
+        }
+        if (ctx.kind === 'class') {
+          merge(ownRecord(holder).own, declaration)
+          wrapClass(value as AnyClass, holder)
+          return undefined
+        }
+        if (ctx.kind === 'method' && !ctx.static) {
+          mergeMethod(holder, ctx.name, declaration)
+          return wrapHandler(value as (...args: never[]) => unknown, holder, ctx.name)
+        }
+        throw new TypeError(
+          `bearerguard: ${where} decorates classes and their instance methods only`,
+        )
+      }
+      // legacy class decorator: (constructor)
+      if (typeof value === 'function' && context === undefined) {
+        const holder = legacyHolder(value as AnyClass)
+        merge(ownRecord(holder).own, declaration)
+        wrapClass(value as AnyClass, holder)
+        return undefined
+      }
+      // legacy method decorator: (prototype, key, descriptor)
+      if (
+        typeof value === 'object' &&
+        value !== null &&
+        (typeof context === 'string' || typeof context === 'symbol') &&
+        descriptor &&
+        typeof descriptor.value === 'function'
+      ) {
+        const holder = legacyHolder((value as { constructor: AnyClass }).constructor)
+        mergeMethod(holder, context, declaration)
+        return { ...descriptor, value: wrapHandler(descriptor.value, holder, context) }
+      }
+      throw new TypeError(`bearerguard: ${where} decorates classes and their instance methods only`)
+    } as ScopeDecorator
+
+  return {
+    RequireScopes: (...scopes) =>
+      declare(
+        { requirements: [scopeRequirement(scopes, 'all', 'RequireScopes')], public: false },
+        'RequireScopes()',
+      ),
+    RequireAnyScope: (...scopes) =>
+      declare(
+        { requirements: [scopeRequirement(scopes, 'any', 'RequireAnyScope')], public: false },
+        'RequireAnyScope()',
+      ),
+    Public: () => declare({ requirements: [], public: true }, 'Public()'),
+  }
+}
+
+function merge(into: Declaration, from: Declaration): void {
+  into.requirements.push(...from.requirements)
+  into.public ||= from.public
+}
+
+function mergeMethod(holder: Holder, name: string | symbol, declaration: Declaration): void {
+  const { methods } = ownRecord(holder)
+  const existing = methods.get(name) ?? { requirements: [], public: false }
+  merge(existing, declaration)
+  methods.set(name, existing)
+}
+
+/** Every instance method a class has, own or inherited (up to Object), but the constructor. */
+export function handlerNames(target: AnyClass): Array<string | symbol> {
+  const names = new Set<string | symbol>()
+  for (
+    let proto = target.prototype as object | null;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
+    for (const name of Reflect.ownKeys(proto)) {
+      if (name === 'constructor' || names.has(name)) continue
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name)
+      if (descriptor && typeof descriptor.value === 'function') names.add(name)
+    }
+  }
+  return [...names]
+}

@@ -1,0 +1,48 @@
+/**
+ * `RequireScopes`, `RequireAnyScope` and `Public` for Express handlers `(req, res, next)`:
+ * TC39 standard decorators (and legacy `experimentalDecorators`) on controller classes and
+ * methods. A decorated handler enforces its requirement however it is mounted.
+ */
+import { createScopeDecorators } from '@bearerguard/core'
+import type { NextFunction, Request, Response } from 'express'
+import { requestGuard } from './request-auth.js'
+
+type Handler = (this: unknown, req: Request, res: Response, next: NextFunction) => unknown
+
+/**
+ * @example
+ * ```ts
+ * @RequireScopes('orders:read')
+ * class OrdersController {
+ *   list(req: Request, res: Response) { res.json([]) }
+ *   @RequireScopes('orders:write') create(req: Request, res: Response) { res.status(201).end() }
+ *   @Public() health(req: Request, res: Response) { res.json({ ok: true }) }
+ * }
+ * const orders = new OrdersController()
+ * app.get('/orders', orders.list)
+ * ```
+ */
+export const { RequireScopes, RequireAnyScope, Public } = createScopeDecorators(
+  (original, resolve) =>
+    function (this: unknown, req: Request, res: Response, next: NextFunction): unknown {
+      const requirement = resolve()
+      if (!requirement.public) {
+        const guard = requestGuard(req)
+        if (!guard) {
+          next(
+            new Error(
+              'bearerguard: a handler with scope requirements needs bearerAuth() earlier on its route',
+            ),
+          )
+          return undefined
+        }
+        try {
+          guard.authorize(req.auth, requirement.requirements)
+        } catch (error) {
+          next(error)
+          return undefined
+        }
+      }
+      return (original as Handler).call(this, req, res, next)
+    },
+)
