@@ -1,0 +1,236 @@
+/** The authorization server refused, failing, slow, lying: 503 with Retry-After, never 401, never a crash. */
+import { AuthServerUnavailableError, createGuard, type GuardOptions } from '@bearerguard/core'
+import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
+import request from 'supertest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LATEST_ADAPTERS, AUDIENCE, type App } from './harness.js'
+
+describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
+  let issuer: TestIssuer
+  beforeEach(async () => {
+    issuer = await createTestIssuer({ audience: AUDIENCE })
+  })
+  afterEach(() => issuer.close())
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  const appFor = (options: Partial<GuardOptions> = {}) =>
+    makeApp({
+      issuer: issuer.url,
+      audience: AUDIENCE,
+      timeout: 300,
+      ...options,
+    } as GuardOptions)
+  const call = (a: App, token: string) =>
+    request(a).get('/api/me').set('Authorization', `Bearer ${token}`)
+
+  async function expectUnavailable(res: request.Response) {
+    expect(res.status).toBe(503)
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+    expect(res.headers['www-authenticate'] ?? '').not.toContain('invalid_token')
+  }
+
+  describe('JWKS endpoint failures → 503 with Retry-After', () => {
+    it('connection refused', async () => {
+      const a = appFor({ jwksUri: 'http://127.0.0.1:1/jwks' })
+      await expectUnavailable(await call(a, await issuer.token({})))
+    })
+    it('500', async () => {
+      issuer.fault('jwks', { type: 'status', status: 500 })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('404', async () => {
+      issuer.fault('jwks', { type: 'status', status: 404 })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('an HTML page', async () => {
+      issuer.fault('jwks', { type: 'html' })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('invalid JSON', async () => {
+      issuer.fault('jwks', { type: 'invalid-json' })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('JSON that is not a JWK Set', async () => {
+      issuer.setJwks({ keys: 'nope' } as never)
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('slow past the timeout', async () => {
+      issuer.fault('jwks', { type: 'slow', delayMs: 3000 })
+      const started = Date.now()
+      await expectUnavailable(await call(appFor({ timeout: 200 }), await issuer.token({})))
+      expect(Date.now() - started).toBeLessThan(2500)
+    })
+    it('never answering', async () => {
+      issuer.fault('jwks', { type: 'hang' })
+      await expectUnavailable(await call(appFor({ timeout: 200 }), await issuer.token({})))
+    })
+    it('a huge body', async () => {
+      issuer.fault('jwks', { type: 'huge', bytes: 5_000_000 })
+      await expectUnavailable(
+        await call(appFor({ maxResponseSize: 64 * 1024 }), await issuer.token({})),
+      )
+    })
+    it('a redirect (not followed)', async () => {
+      issuer.fault('jwks', { type: 'redirect', location: issuer.jwksUri })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('a reset connection', async () => {
+      issuer.fault('jwks', { type: 'reset' })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+  })
+
+  describe('discovery (RFC 8414, then OpenID)', () => {
+    it('discovery down → 503', async () => {
+      issuer.fault('discovery', { type: 'status', status: 500 })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('a document whose issuer differs from the configured one is not used → 503', async () => {
+      issuer.setMetadata({ issuer: `${issuer.url}/` })
+      await expectUnavailable(await call(appFor(), await issuer.token({})))
+    })
+    it('only OpenID discovery served: falls back to openid-configuration', async () => {
+      const oidc = await createTestIssuer({ audience: AUDIENCE, discovery: 'openid' })
+      try {
+        const a = makeApp({ issuer: oidc.url, audience: AUDIENCE })
+        expect((await call(a, await oidc.token({}))).status).toBe(200)
+      } finally {
+        await oidc.close()
+      }
+    })
+    it('an issuer with a path (RFC 8414 §3.1 well-known insertion)', async () => {
+      const tenant = await createTestIssuer({
+        audience: AUDIENCE,
+        path: '/tenants/a',
+        discovery: 'oauth',
+      })
+      try {
+        const a = makeApp({ issuer: tenant.url, audience: AUDIENCE })
+        expect((await call(a, await tenant.token({}))).status).toBe(200)
+      } finally {
+        await tenant.close()
+      }
+    })
+    it('concurrent first requests share one discovery and one JWKS fetch', async () => {
+      const a = appFor()
+      const token = await issuer.token({})
+      const answers = await Promise.all(Array.from({ length: 20 }, () => call(a, token)))
+      expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200))
+      expect(issuer.requestCount('discovery')).toBe(1)
+      expect(issuer.requestCount('jwks')).toBe(1)
+    })
+  })
+
+  describe('known keys while the JWKS endpoint is down', () => {
+    it('keep verifying', async () => {
+      const a = appFor({ jwksCacheMaxAge: 0 })
+      const token = await issuer.token({})
+      expect((await call(a, token)).status).toBe(200)
+      issuer.fault('jwks', { type: 'status', status: 500 })
+      for (let i = 0; i < 3; i++) expect((await call(a, token)).status).toBe(200)
+      expect(issuer.requestCount('jwks')).toBeGreaterThan(1) // background refreshes were tried
+    })
+    it('only for a bounded window (jwksStaleWindow)', async () => {
+      const a = appFor({ jwksCacheMaxAge: 0, jwksStaleWindow: 1 })
+      const token = await issuer.token({})
+      expect((await call(a, token)).status).toBe(200)
+      issuer.fault('all', { type: 'status', status: 500 })
+      await sleep(1100)
+      await expectUnavailable(await call(a, token))
+    })
+    it('an unknown kid while the JWKS is down → 503, not 401', async () => {
+      const a = appFor({ jwksCooldown: 0 })
+      expect((await call(a, await issuer.token({}))).status).toBe(200)
+      issuer.fault('jwks', { type: 'status', status: 500 })
+      await expectUnavailable(await call(a, await issuer.token({}, { header: { kid: 'new-key' } })))
+    })
+  })
+
+  describe('unknown kid refetch under a cooldown', () => {
+    it('a flood of unknown kids costs at most one fetch per cooldown', async () => {
+      const a = appFor({ jwksCooldown: 2 })
+      expect((await call(a, await issuer.token({}))).status).toBe(200)
+      await sleep(2100)
+      const before = issuer.requestCount('jwks')
+      const forged = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => issuer.token({}, { header: { kid: `random-${i}` } })),
+      )
+      const answers = []
+      for (let i = 0; i < 60; i += 20) {
+        answers.push(...(await Promise.all(forged.slice(i, i + 20).map((t) => call(a, t)))))
+      }
+      expect(answers.every((r) => r.status === 401)).toBe(true)
+      expect(issuer.requestCount('jwks') - before).toBe(1)
+    })
+    it('with the default cooldown, a key rotated in verifies within 5 s', async () => {
+      const guard = createGuard({ issuer: issuer.url, audience: AUDIENCE })
+      const a = makeApp(guard)
+      expect((await call(a, await issuer.token({}))).status).toBe(200)
+      await issuer.rotateKeys({ keepPrevious: true })
+      const rotated = Date.now()
+      const token = await issuer.token({})
+      let status = 0
+      while (Date.now() - rotated < 5000) {
+        status = (await call(a, token)).status
+        if (status === 200) break
+        expect(status).toBe(401)
+        await sleep(200)
+      }
+      expect(status).toBe(200)
+    })
+  })
+
+  describe('recovery', () => {
+    it('recovers by itself once the authorization server does (failures are not cached)', async () => {
+      const a = appFor()
+      const token = await issuer.token({})
+      issuer.fault('all', { type: 'status', status: 503 })
+      await expectUnavailable(await call(a, token))
+      issuer.fault('all', undefined)
+      let status = 0
+      const started = Date.now()
+      while (Date.now() - started < 5000) {
+        status = (await call(a, token)).status
+        if (status === 200) break
+        expect(status).toBe(503)
+        await sleep(100)
+      }
+      expect(status).toBe(200)
+    })
+    it('backs off: a request during the backoff gets 503 without a new fetch', async () => {
+      const a = appFor()
+      const token = await issuer.token({})
+      issuer.fault('discovery', { type: 'status', status: 500 })
+      await expectUnavailable(await call(a, token))
+      const after = issuer.requestCount('discovery')
+      await expectUnavailable(await call(a, token))
+      expect(issuer.requestCount('discovery')).toBe(after)
+    })
+  })
+
+  describe('guard.ready()', () => {
+    it('pre-warms discovery and keys', async () => {
+      const guard = createGuard({ issuer: issuer.url, audience: AUDIENCE })
+      await guard.ready()
+      expect(issuer.requestCount('discovery')).toBe(1)
+      expect(issuer.requestCount('jwks')).toBe(1)
+      const a = makeApp(guard)
+      expect((await call(a, await issuer.token({}))).status).toBe(200)
+      expect(issuer.requestCount('jwks')).toBe(1)
+    })
+    it('rejects with AuthServerUnavailableError when the server is unreachable', async () => {
+      const guard = createGuard({
+        issuer: issuer.url,
+        audience: AUDIENCE,
+        jwksUri: 'http://127.0.0.1:1/jwks',
+        timeout: 300,
+      })
+      await expect(guard.ready()).rejects.toBeInstanceOf(AuthServerUnavailableError)
+    })
+    it('after close(), requests get 503', async () => {
+      const guard = createGuard({ issuer: issuer.url, audience: AUDIENCE })
+      await guard.close()
+      await expectUnavailable(await call(makeApp(guard), await issuer.token({})))
+    })
+  })
+})
