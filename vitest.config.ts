@@ -19,6 +19,7 @@ export default defineConfig({
     projects: [
       project('core', 'packages/core/test/**/*.test.ts'),
       project('express', 'packages/express/test/**/*.test.ts'),
+      project('koa', 'packages/koa/test/**/*.test.ts'),
       project('testing', 'packages/testing/test/**/*.test.ts'),
       project('redis', 'packages/redis/test/**/*.test.ts'),
       project('cross-package', 'test/**/*.test.ts'),

@@ -8,6 +8,11 @@
  */
 import type { Guard, GuardOptions } from '@bearerguard/core'
 import * as bgExpress from '@bearerguard/express'
+import * as bgKoa from '@bearerguard/koa'
+import { bodyParser } from '@koa/bodyparser'
+import Router from '@koa/router'
+import Koa3 from 'koa'
+import Koa2 from 'koa2'
 import express5 from 'express'
 import express4 from 'express4'
 import type { RequestListener } from 'node:http'
@@ -46,11 +51,49 @@ function expressApp(factory: typeof express5): MakeApp {
   }
 }
 
+function koaApp(KoaVersion: typeof Koa3): MakeApp {
+  return (guard) => {
+    const app = new KoaVersion()
+    app.silent = true
+    app.use(bodyParser())
+    const open = new Router()
+    open.get('/health', (ctx) => {
+      ctx.body = { ok: true }
+    })
+    const api = new Router({ prefix: '/api' })
+    api.use(bgKoa.bearerAuth(guard))
+    const me = (ctx: Koa3.Context) => {
+      // Koa answers 204 to a null body; JSON null keeps the answer the same as Express's
+      ctx.type = 'json'
+      ctx.body = JSON.stringify(ctx.state.auth ?? null)
+    }
+    api.get('/me', me)
+    api.post('/me', me)
+    api.get('/orders', bgKoa.requireScopes('orders:read'), (ctx) => {
+      ctx.body = { subject: ctx.state.auth?.subject, scopes: ctx.state.auth?.scopes }
+    })
+    api.post('/orders', bgKoa.requireAnyScope('orders:write', 'admin'), (ctx) => {
+      ctx.status = 201
+      ctx.body = { created: true }
+    })
+    api.get('/admin', bgKoa.requireScopes('orders:read', 'admin'), (ctx) => {
+      ctx.body = { admin: true }
+    })
+    app.use(open.routes()).use(api.routes())
+    return app.callback()
+  }
+}
+
+const express5App: [string, MakeApp] = ['Express 5', expressApp(express5)]
+const koa3App: [string, MakeApp] = ['Koa 3', koaApp(Koa3)]
+
 /** Every adapter and major version: for the cheap tables. */
 export const ALL_ADAPTERS: Array<[string, MakeApp]> = [
-  ['Express 5', expressApp(express5)],
+  express5App,
   ['Express 4', expressApp(express4 as unknown as typeof express5)],
+  koa3App,
+  ['Koa 2', koaApp(Koa2 as unknown as typeof Koa3)],
 ]
 
 /** One per framework, latest major: for the slow tables (timeouts, TTLs, cooldowns). */
-export const LATEST_ADAPTERS: Array<[string, MakeApp]> = [ALL_ADAPTERS[0] as [string, MakeApp]]
+export const LATEST_ADAPTERS: Array<[string, MakeApp]> = [express5App, koa3App]

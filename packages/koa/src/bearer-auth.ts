@@ -1,0 +1,39 @@
+/** `bearerAuth()`: the Koa middleware that authenticates every request it sees. */
+import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import type { Middleware } from 'koa'
+import { answerAuthErrors } from './auth-error-response.js'
+import './auth-state.js'
+import { setRequestGuard } from './request-guard.js'
+import { toRequestLike } from './to-request-like.js'
+
+/** A guard, or the options to create one. */
+export type GuardOrOptions = Guard | GuardOptions
+
+/**
+ * Authenticates the request and sets `ctx.state.auth`. A rejection is thrown as an
+ * `AuthError` (status, `WWW-Authenticate` / `Retry-After` headers): your error middleware
+ * upstream can catch it; uncaught, it is answered with its status, headers and the RFC 6750
+ * JSON body, and only a 503 is emitted as `'error'` on the app.
+ *
+ * @example
+ * ```ts
+ * const router = new Router()
+ * router.use(bearerAuth({ issuer: 'https://as.example.com', audience: 'https://api.example.com' }))
+ * router.get('/me', (ctx) => {
+ *   ctx.body = { sub: ctx.state.auth?.subject }
+ * })
+ * app.use(router.routes())
+ * ```
+ */
+export function bearerAuth(guardOrOptions: GuardOrOptions): Middleware {
+  const guard = toGuard(guardOrOptions)
+  return async (ctx, next) => {
+    setRequestGuard(ctx, guard)
+    answerAuthErrors(ctx)
+    const auth = await guard.authenticate(toRequestLike(ctx))
+    ctx.state.auth = auth
+    // RFC 6750 §2.3: answers to requests authenticated by a query token are private.
+    if (auth?.tokenSource === 'query') ctx.set('Cache-Control', 'private')
+    await next()
+  }
+}

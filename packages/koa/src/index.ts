@@ -1,0 +1,22 @@
+export { bearerAuth, type GuardOrOptions } from './bearer-auth.js'
+export { requireScopes, requireAnyScope } from './require-scopes.js'
+export { Public, RequireAnyScope, RequireScopes } from './scope-decorators.js'
+export { authErrorHandler } from './auth-error-handler.js'
+export { toRequestLike } from './to-request-like.js'
+export {
+  AuthError,
+  AuthServerUnavailableError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  UnauthorizedError,
+  assertScopesDeclared,
+  createGuard,
+  declaredScopes,
+  getRequirements,
+  listRequirements,
+  toGuard,
+  type AuthInfo,
+  type Guard,
+  type GuardOptions,
+} from '@bearerguard/core'

@@ -1,0 +1,34 @@
+/**
+ * `RequireScopes`, `RequireAnyScope` and `Public` for Koa handlers `(ctx, next)`: TC39
+ * standard decorators (and legacy `experimentalDecorators`) on controller classes and methods.
+ * A decorated handler enforces its requirement however it is mounted.
+ */
+import { createScopeDecorators } from '@bearerguard/core'
+import type { Context, Next } from 'koa'
+import { authorizeRequest } from './authorize-request.js'
+
+type Handler = (this: unknown, ctx: Context, next: Next) => unknown
+
+/**
+ * @example
+ * ```ts
+ * @RequireScopes('orders:read')
+ * class OrdersController {
+ *   list(ctx: Context) { ctx.body = [] }
+ *   @RequireScopes('orders:write') create(ctx: Context) { ctx.status = 201 }
+ *   @Public() health(ctx: Context) { ctx.body = { ok: true } }
+ * }
+ * const orders = new OrdersController()
+ * router.get('/orders', orders.list)
+ * ```
+ */
+export const { RequireScopes, RequireAnyScope, Public } = createScopeDecorators(
+  (original, resolve) =>
+    function (this: unknown, ctx: Context, next: Next): unknown {
+      const requirement = resolve()
+      if (!requirement.public) {
+        authorizeRequest(ctx, requirement.requirements, 'a handler with scope requirements')
+      }
+      return (original as Handler).call(this, ctx, next)
+    },
+)

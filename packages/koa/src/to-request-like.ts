@@ -1,0 +1,25 @@
+/** Maps a Koa context to core's framework-neutral {@link RequestLike}. */
+import type { RequestLike } from '@bearerguard/core'
+import type { Context } from 'koa'
+
+/**
+ * Scheme and host come from `ctx.protocol` and `ctx.host`, so `app.proxy` decides whether
+ * `X-Forwarded-Proto` and `X-Forwarded-Host` count. The body is the one a body parser (such
+ * as `@koa/bodyparser`) put on `ctx.request.body`, if any.
+ *
+ * @example
+ * ```ts
+ * app.use(async (ctx, next) => {
+ *   const auth = await guard.authenticate(toRequestLike(ctx))
+ *   await next()
+ * })
+ * ```
+ */
+export function toRequestLike(ctx: Context): RequestLike {
+  return {
+    method: ctx.method,
+    url: `${ctx.protocol}://${ctx.host || 'localhost'}${ctx.originalUrl}`,
+    headers: ctx.headers,
+    body: (ctx.request as { body?: unknown }).body,
+  }
+}
