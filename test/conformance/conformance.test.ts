@@ -1,0 +1,104 @@
+/** Runs the conformance and attack table against every adapter, and keeps docs/conformance.md in step. */
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
+import request from 'supertest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { ALL_ADAPTERS } from '../adapters/harness.js'
+import {
+  AUDIENCE,
+  CASES,
+  describeExpected,
+  type CaseContext,
+  type ConformanceCase,
+} from './cases.js'
+import { renderConformanceDoc } from './render-doc.js'
+
+/** RFC 6750 §3: a Bearer challenge of quoted auth-params holding only allowed characters. */
+const CHALLENGE =
+  /^Bearer [a-z_]+="[\x20\x21\x23-\x5b\x5d-\x7e]*"(, [a-z_]+="[\x20\x21\x23-\x5b\x5d-\x7e]*")*$/
+
+describe.each(ALL_ADAPTERS)('conformance on %s', (_adapter, makeApp) => {
+  let issuer: TestIssuer
+  let attacker: Server
+  let hits = 0
+  const ctx = {} as CaseContext
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer({ audience: AUDIENCE })
+    attacker = createServer((_req, res) => {
+      hits++
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}')
+    })
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve))
+    Object.assign(ctx, {
+      issuer,
+      attackerUrl: `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/keys`,
+      attackerHits: () => hits,
+      now: () => Math.floor(Date.now() / 1000),
+    })
+  })
+  afterEach(() => {
+    issuer.setJwks(undefined)
+    issuer.fault('all', undefined)
+    hits = 0
+  })
+  afterAll(async () => {
+    await issuer.close()
+    attacker.closeAllConnections()
+    attacker.close()
+  })
+
+  for (const group of [...new Set(CASES.map((c) => c.group))]) {
+    describe(group, () => {
+      for (const c of CASES.filter((x) => x.group === group)) {
+        it(`${c.title} [${c.ref}] → ${describeExpected(c.expect)}`, () => runCase(c))
+      }
+    })
+  }
+
+  async function runCase(c: ConformanceCase): Promise<void> {
+    await c.setup?.(ctx)
+    const app = makeApp({ issuer: issuer.url, audience: AUDIENCE, jwksCooldown: 0, ...c.guard })
+    const r = await c.request(ctx)
+    const path = `${r.path ?? '/api/me'}${r.query ? `?${r.query}` : ''}`
+    let req = r.method === 'POST' ? request(app).post(path) : request(app).get(path)
+    for (const value of [r.authorization ?? []].flat()) req = req.set('Authorization', value)
+    if (r.form) req = req.type('form').send(r.form)
+    if (r.json) req = req.send(r.json)
+    const res = await req
+    const expected = c.expect
+    expect(res.status).toBe(expected.status)
+    const challenge = res.headers['www-authenticate'] as string | undefined
+    if (expected.status === 200) {
+      // /api/me answers the AuthInfo; /api/orders the caller's subject and scopes
+      if (path.startsWith('/api/orders')) expect(res.body.scopes).toContain('orders:read')
+      else expect(res.body).toMatchObject({ issuer: issuer.url })
+    } else if (expected.status === 503) {
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+      expect(challenge ?? '').not.toContain('invalid_token')
+    } else {
+      expect(challenge).toMatch(CHALLENGE)
+      const names = [...(challenge as string).matchAll(/([a-z_]+)="/g)].map((m) => m[1])
+      expect(new Set(names).size).toBe(names.length) // no parameter repeated (RFC 6750 §3)
+      if ('bare' in expected) {
+        expect(challenge).not.toContain('error=')
+      } else {
+        expect(challenge).toContain(`error="${expected.error}"`)
+        expect(res.body.error).toBe(expected.error)
+        if (expected.status === 403) expect(challenge).toContain(`scope="${expected.scope}"`)
+      }
+    }
+    c.check?.(ctx)
+  }
+})
+
+describe('docs/conformance.md', () => {
+  it('lists every case with its expected answer (regenerate with pnpm conformance:doc)', () => {
+    const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'conformance.md')
+    expect(readFileSync(file, 'utf8')).toBe(renderConformanceDoc())
+  })
+})

@@ -1,0 +1,45 @@
+/** Renders docs/conformance.md from the conformance table, so the page can never drift from the tests. */
+import { CASES, describeExpected, type ConformanceCase } from './cases.js'
+
+const escape = (text: string) => text.replace(/\|/g, '\\|')
+
+/** The whole page. */
+export function renderConformanceDoc(cases: readonly ConformanceCase[] = CASES): string {
+  const groups = [...new Set(cases.map((c) => c.group))]
+  const sections = groups.map((group) => {
+    const rows = cases
+      .filter((c) => c.group === group)
+      .map((c) => {
+        const options = c.guard
+          ? Object.keys(c.guard)
+              .map((k) => `\`${k}\``)
+              .join(', ')
+          : ''
+        return `| ${escape(c.title)} | ${escape(c.ref)} | ${options} | ${describeExpected(c.expect)} |`
+      })
+    return [
+      `## ${group}`,
+      '',
+      '| case | proves | guard options | answer |',
+      '|---|---|---|---|',
+      ...rows,
+    ].join('\n')
+  })
+  return [
+    '# What bearerguard is proven to do',
+    '',
+    'Generated from `test/conformance/cases.ts` by `pnpm conformance:doc`; a test fails when this',
+    'page and the table differ. Every case runs against Express 5, Express 4, Koa 3 and Koa 2',
+    `through the same table (${cases.length} cases × 4 adapters), with a real local authorization`,
+    'server (`@bearerguard/testing`). Every 400/401/403 is also checked for a `WWW-Authenticate`',
+    'challenge with the right `error`, quoted and sanitised parameters and the JSON body; every',
+    '503 for `Retry-After` and the absence of `invalid_token`.',
+    '',
+    'Outages (JWKS and discovery refused, slow, 500, HTML, huge, redirecting; key rotation under',
+    'load; recovery) are in `test/adapters/outages.test.ts`, the introspection cache in',
+    '`test/adapters/introspection.test.ts`, properties over whole requests in',
+    '`test/adapters/fuzz.test.ts`, and interop with oidc-provider in `test/interop/`.',
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n')
+}
