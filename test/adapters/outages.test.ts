@@ -180,6 +180,88 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
     })
   })
 
+  describe('discovery failures of every kind → 503 fast', () => {
+    const faults: Array<[string, Parameters<TestIssuer['fault']>[1]]> = [
+      ['slow', { type: 'slow', delayMs: 3000 }],
+      ['an HTML page', { type: 'html' }],
+      ['a huge body', { type: 'huge', bytes: 5_000_000 }],
+      [
+        'a redirect',
+        { type: 'redirect', location: 'https://evil.example/.well-known/openid-configuration' },
+      ],
+      ['a reset connection', { type: 'reset' }],
+    ]
+    it.each(faults)('%s', async (_what, fault) => {
+      issuer.fault('discovery', fault)
+      const started = Date.now()
+      await expectUnavailable(
+        await call(appFor({ timeout: 200, maxResponseSize: 64 * 1024 }), await issuer.token({})),
+      )
+      expect(Date.now() - started).toBeLessThan(2000)
+    })
+    it('the whole authorization server refused (discovery at a closed port)', async () => {
+      const a = makeApp({ issuer: 'http://127.0.0.1:1', audience: AUDIENCE, timeout: 300 })
+      const started = Date.now()
+      await expectUnavailable(await call(a, await issuer.token({ iss: 'http://127.0.0.1:1' })))
+      expect(Date.now() - started).toBeLessThan(1000)
+    })
+  })
+
+  describe('the introspection endpoint refused', () => {
+    it('→ 503 fast, and recovers when it is back', async () => {
+      const a = appFor({
+        introspection: {
+          clientId: 'test-client',
+          clientSecret: 'test-secret',
+          endpoint: 'http://127.0.0.1:1/introspect',
+        },
+      })
+      const token = await issuer.opaqueToken({})
+      const started = Date.now()
+      await expectUnavailable(await call(a, token))
+      expect(Date.now() - started).toBeLessThan(1000)
+      const healthy = appFor({
+        introspection: { clientId: 'test-client', clientSecret: 'test-secret' },
+      })
+      issuer.fault('introspection', { type: 'reset' })
+      await expectUnavailable(await call(healthy, token))
+      issuer.fault('introspection', undefined)
+      expect((await call(healthy, token)).status).toBe(200)
+    })
+  })
+
+  describe('key rotation under load', () => {
+    it('every answer stays 200 while keys rotate under concurrent load, with single-flight refetches', async () => {
+      const a = appFor({ jwksCooldown: 0 })
+      const before = await issuer.token({ sub: 'old-key' })
+      expect((await call(a, before)).status).toBe(200)
+      const statuses: number[] = []
+      let rotations = 0
+      const load = (async () => {
+        for (let round = 0; round < 8; round++) {
+          const fresh = await issuer.token({ sub: `round-${round}` })
+          const answers = await Promise.all(
+            Array.from({ length: 25 }, (_, i) => call(a, i % 2 ? before : fresh)),
+          )
+          statuses.push(...answers.map((r) => r.status))
+        }
+      })()
+      const rotate = (async () => {
+        for (let i = 0; i < 4; i++) {
+          await sleep(30)
+          await issuer.rotateKeys({ keepPrevious: true })
+          rotations++
+        }
+      })()
+      await Promise.all([load, rotate])
+      expect(rotations).toBe(4)
+      expect(statuses).toHaveLength(200)
+      expect(new Set(statuses)).toEqual(new Set([200]))
+      // single flight: far fewer JWKS fetches than requests that met an unknown kid
+      expect(issuer.requestCount('jwks')).toBeLessThanOrEqual(1 + 8 + 4)
+    })
+  })
+
   describe('recovery', () => {
     it('recovers by itself once the authorization server does (failures are not cached)', async () => {
       const a = appFor()

@@ -29,7 +29,14 @@ export interface SoakSettings {
 
 export interface SoakObservations {
   settings: SoakSettings
-  machine: { cpus: number; cpuModel: string; platform: string; node: string }
+  machine: {
+    cpus: number
+    cpuModel: string
+    platform: string
+    node: string
+    /** 1-minute load average when the run started and when it ended */
+    loadAverage: { start: number; end: number }
+  }
   startedAt: number
   finishedAt: number
   recorder: Recorder
@@ -252,7 +259,7 @@ export function formatReport(report: SoakReport): string {
   const lines = [
     '',
     `bearerguard soak — ${report.date}`,
-    `machine: ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.platform}, Node ${report.machine.node}`,
+    `machine: ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.platform}, Node ${report.machine.node}; load average ${report.machine.loadAverage.start} at the start, ${report.machine.loadAverage.end} at the end`,
     `adapter: ${s.adapter}; ${s.durationS} s after ${s.warmupS} s warm-up; ${s.connections} connections; authorization server up ${s.upS} s / down ${s.downS} s (503 on every endpoint)`,
     `guard: timeout ${s.guard.timeoutMs} ms, jwksCacheMaxAge ${s.guard.jwksCacheMaxAge} s, introspection cache ttl ${s.guard.introspectionCacheTtl} s, max ${s.guard.introspectionCacheMax}`,
     '',
@@ -267,7 +274,7 @@ export function formatReport(report: SoakReport): string {
     `latency, all:              ${lat(load.latencyMs.all)}`,
     `latency, during outages:   ${lat(load.latencyMs.inOutage)}`,
     `latency, outside outages:  ${lat(load.latencyMs.outsideOutage)}`,
-    `outages: ${outages.count} (${outages.windows.map((w) => `${w.startS}–${w.endS ?? '…'} s`).join(', ')})`,
+    `outages: ${outages.count}${outages.count ? ` (${outages.windows.map((w) => `${w.startS}–${w.endS ?? '…'} s`).join(', ')})` : ''}`,
     `calls to the authorization server: JWKS ${outages.issuerCalls.total.jwks} (${outages.issuerCalls.duringOutages.jwks} during outages), introspection ${outages.issuerCalls.total.introspection} (${outages.issuerCalls.duringOutages.introspection} during outages), discovery ${outages.issuerCalls.total.discovery}`,
     `heap (after GC): ${heap.beforeMB} MB before → ${heap.afterMB ?? '?'} MB after (${heap.changePercent === undefined ? '?' : `${heap.changePercent >= 0 ? '+' : ''}${heap.changePercent}%`})`,
     '',

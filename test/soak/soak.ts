@@ -15,7 +15,7 @@
 import { createTestIssuer } from '@bearerguard/testing'
 import autocannon from 'autocannon'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, platform, release } from 'node:os'
+import { cpus, loadavg, platform, release } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -225,6 +225,7 @@ async function main(): Promise<number> {
     const recorder = new Recorder()
     const flapper = new Flapper(issuer, options.upS * 1000, options.downS * 1000)
     issuer.resetCounts() // also empties its log of introspection requests
+    const loadAtStart = loadavg()[0] ?? 0
     const startedAt = Date.now()
     flapper.start()
     const result = await runLoad(server, options.durationS, options.connections, pools, recorder)
@@ -272,6 +273,10 @@ async function main(): Promise<number> {
         cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
         platform: `${platform()} ${release()}`,
         node: process.version,
+        loadAverage: {
+          start: Math.round(loadAtStart * 100) / 100,
+          end: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+        },
       },
       startedAt,
       finishedAt,
