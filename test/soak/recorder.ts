@@ -98,10 +98,11 @@ function summarize(values: number[]): LatencySummary {
   if (values.length === 0) return { count: 0, p50: 0, p99: 0, max: 0 }
   const sorted = Float64Array.from(values).sort()
   const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number
+  const ms = (n: number) => Math.round(n * 100) / 100
   return {
     count: sorted.length,
-    p50: at(0.5),
-    p99: at(0.99),
-    max: sorted[sorted.length - 1] as number,
+    p50: ms(at(0.5)),
+    p99: ms(at(0.99)),
+    max: ms(sorted[sorted.length - 1] as number),
   }
 }
