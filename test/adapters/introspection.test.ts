@@ -191,13 +191,29 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
       await expectUnavailable(await call(appFor({ timeout: 200 }), token))
       expect(Date.now() - started).toBeLessThan(2500)
     })
-    it('a failure is never cached: the next request after recovery succeeds', async () => {
+    it('a failure is never cached: requests succeed again once the backoff (0.25 s) has passed', async () => {
       const token = await issuer.opaqueToken({})
       const a = appFor()
       issuer.fault('introspection', { type: 'status', status: 500 })
       await expectUnavailable(await call(a, token))
       issuer.fault('introspection', undefined)
+      await sleep(300)
       expect((await call(a, token)).status).toBe(200)
+    })
+    it('while the endpoint fails, requests back off instead of each calling it', async () => {
+      const a = appFor()
+      issuer.fault('introspection', { type: 'status', status: 503 })
+      const tokens = await Promise.all(Array.from({ length: 30 }, () => issuer.opaqueToken({})))
+      for (const token of tokens) await expectUnavailable(await call(a, token))
+      expect(issuer.requestCount('introspection')).toBeLessThanOrEqual(2)
+      issuer.fault('introspection', undefined)
+      let status = 0
+      const started = Date.now()
+      while (Date.now() - started < 6000 && status !== 200) {
+        status = (await call(a, tokens[0] as string)).status
+        if (status !== 200) await sleep(100)
+      }
+      expect(status).toBe(200)
     })
   })
 

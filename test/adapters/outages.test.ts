@@ -226,6 +226,7 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
       issuer.fault('introspection', { type: 'reset' })
       await expectUnavailable(await call(healthy, token))
       issuer.fault('introspection', undefined)
+      await sleep(300) // the backoff after one failure
       expect((await call(healthy, token)).status).toBe(200)
     })
   })

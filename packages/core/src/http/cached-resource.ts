@@ -6,13 +6,9 @@
  * and callers that need a load meanwhile fail fast with {@link BackoffError}.
  */
 
-/** Thrown instead of loading while the backoff after a failure is running. */
-export class BackoffError extends Error {
-  constructor(readonly retryInMs: number) {
-    super('backing off after a failed load')
-    this.name = 'BackoffError'
-  }
-}
+import { Backoff } from './backoff.js'
+
+export { BackoffError } from './backoff.js'
 
 export interface CachedResourceOptions {
   /** Ms after which the value is refreshed in the background. */
@@ -30,8 +26,7 @@ export class CachedResource<T> {
   #loadedAt = 0
   #lastAttemptAt = Number.NEGATIVE_INFINITY
   #inflight: Promise<T> | undefined
-  #failures = 0
-  #retryAt = 0
+  readonly #backoff: Backoff
   readonly #load: () => Promise<T>
   readonly #options: CachedResourceOptions
   readonly #now: () => number
@@ -40,6 +35,11 @@ export class CachedResource<T> {
     this.#load = load
     this.#options = options
     this.#now = options.now ?? Date.now
+    this.#backoff = new Backoff({
+      initial: options.backoff,
+      max: options.maxBackoff,
+      now: this.#now,
+    })
   }
 
   /** Time of the last load attempt (ms), successful or not. */
@@ -52,7 +52,7 @@ export class CachedResource<T> {
     const now = this.#now()
     const age = now - this.#loadedAt
     if (this.#value !== undefined && age <= this.#options.staleAfter) {
-      if (age > this.#options.maxAge && !this.#inflight && now >= this.#retryAt) {
+      if (age > this.#options.maxAge && !this.#inflight && !this.#backoff.paused) {
         this.reload().catch(() => {
           // a failed background refresh keeps the current value; the failure is not cached
         })
@@ -68,24 +68,21 @@ export class CachedResource<T> {
    */
   reload(): Promise<T> {
     if (this.#inflight) return this.#inflight
-    const now = this.#now()
-    if (now < this.#retryAt) return Promise.reject(new BackoffError(this.#retryAt - now))
-    this.#lastAttemptAt = now
+    try {
+      this.#backoff.check()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    this.#lastAttemptAt = this.#now()
     const pending = this.#load().then(
       (value) => {
         this.#value = value
         this.#loadedAt = this.#now()
-        this.#failures = 0
-        this.#retryAt = 0
+        this.#backoff.succeeded()
         return value
       },
       (error: unknown) => {
-        this.#failures += 1
-        const delay = Math.min(
-          this.#options.backoff * 2 ** (this.#failures - 1),
-          this.#options.maxBackoff,
-        )
-        this.#retryAt = this.#now() + delay
+        this.#backoff.failed()
         throw error
       },
     )
