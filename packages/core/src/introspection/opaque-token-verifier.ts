@@ -34,8 +34,8 @@ export class OpaqueTokenVerifier {
   readonly #deps: OpaqueTokenVerifierDeps
   readonly #cache: IntrospectionCache
   readonly #credentials: ReturnType<typeof clientAuthenticator>
-  /** Spares a failing introspection endpoint a call per incoming request (0.25 s doubling to 5 s). */
-  readonly #backoff = new Backoff({ initial: 250, max: 5_000 })
+  /** Spares a failing introspection endpoint a call per incoming request (0.1 s doubling to 1 s). */
+  readonly #backoff = new Backoff({ initial: 100, max: 1_000 })
 
   constructor(deps: OpaqueTokenVerifierDeps) {
     this.#deps = deps
