@@ -12,7 +12,7 @@ import {
 import { extractToken } from '../extract/extract-token.js'
 import { redactRequest } from '../hooks/redact-request.js'
 import type { AuthInfo } from '../identity/auth-info.js'
-import { buildAuthInfo } from '../identity/build-auth-info.js'
+import { buildAuthInfo, type AuthInfoBase } from '../identity/build-auth-info.js'
 import { verifyJwt, type JwtPolicy, type TrustedIssuer } from '../jwt/verify-jwt.js'
 import type { GuardOptions } from '../options/guard-options.js'
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js'
@@ -20,7 +20,9 @@ import type { RequestLike } from '../request-like.js'
 import { checkScopes, type ScopeRequirement } from '../scopes/scope-requirement.js'
 import { withChallenge } from './challenge-headers.js'
 import { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
+import { checkTimeClaims } from '../jwt/check-claims.js'
 import { looksLikeJws } from '../jwt/looks-like-jws.js'
+import { VerifiedTokenCache } from '../jwt/verified-token-cache.js'
 import { unavailableOnFailure } from '../keys/remote-key-set.js'
 import { httpOptions, IssuerDiscovery, keySourceFor } from './issuer-keys.js'
 
@@ -120,6 +122,8 @@ class BearerGuard implements Guard {
   readonly #issuers: Map<string, TrustedIssuer>
   readonly #policy: JwtPolicy
   readonly #opaque: OpaqueTokenVerifier | undefined
+  /** Verified JWTs, with the identity built from them (see verified-token-cache.ts). */
+  readonly #verified: VerifiedTokenCache<AuthInfoBase> | undefined
   #closed = false
 
   constructor(options: ResolvedOptions) {
@@ -138,6 +142,7 @@ class BearerGuard implements Guard {
       requiredClaims: options.requiredClaims,
     }
     this.#opaque = this.#opaqueVerifier()
+    this.#verified = options.jwtCache ? new VerifiedTokenCache(options.jwtCache) : undefined
   }
 
   get bearerMethods(): readonly string[] {
@@ -167,26 +172,65 @@ class BearerGuard implements Guard {
     if (found.token.length > this.#options.maxTokenLength) {
       throw new InvalidTokenError('Token is too long')
     }
-    const { issuer, claims, format } = await this.#verify(found.token)
+    const base = await this.#verify(found.token)
+    return { ...base, tokenSource: found.method }
+  }
+
+  async #verify(token: string): Promise<AuthInfoBase> {
+    const format = this.#options.tokenFormat
+    if (!this.#opaque || format === 'jwt' || (format === 'auto' && looksLikeJws(token))) {
+      return this.#verifyJwt(token)
+    }
+    const { issuer, claims } = await this.#opaque.verify(token)
     return buildAuthInfo({
-      token: found.token,
-      format,
-      tokenSource: found.method,
+      token,
+      format: 'opaque',
       issuer,
       claims,
       scopeClaims: this.#options.scopeClaims,
     })
   }
 
-  async #verify(
-    token: string,
-  ): Promise<{ issuer: string; claims: Record<string, unknown>; format: 'jwt' | 'opaque' }> {
-    const format = this.#options.tokenFormat
-    if (!this.#opaque || format === 'jwt' || (format === 'auto' && looksLikeJws(token))) {
-      const verified = await verifyJwt(token, this.#issuers, this.#policy, Date.now() / 1000)
-      return { ...verified, format: 'jwt' }
+  async #verifyJwt(token: string): Promise<AuthInfoBase> {
+    const cache = this.#verified
+    const now = Date.now()
+    const hit = cache?.get(token)
+    if (hit) {
+      const keys = this.#issuers.get(hit.issuer)?.keys
+      if (keys?.generation === hit.generation && keys.usable()) {
+        // exp, nbf and the token's age move on while it is cached: checked on every hit
+        checkTimeClaims(
+          hit.value.claims,
+          this.#policy.clockTolerance,
+          this.#policy.maxTokenAge,
+          now / 1000,
+        )
+        return hit.value
+      }
+      cache?.delete(token) // verified with a key set that has since changed, or gone stale
     }
-    return { ...(await this.#opaque.verify(token)), format: 'opaque' }
+    const { issuer, claims, generation } = await verifyJwt(
+      token,
+      this.#issuers,
+      this.#policy,
+      now / 1000,
+    )
+    const base = buildAuthInfo({
+      token,
+      format: 'jwt',
+      issuer,
+      claims,
+      scopeClaims: this.#options.scopeClaims,
+    })
+    if (cache) {
+      cache.set(
+        token,
+        { issuer, value: base, generation },
+        { exp: claims.exp, iat: claims.iat, maxTokenAge: this.#policy.maxTokenAge },
+        now,
+      )
+    }
+    return base
   }
 
   #opaqueVerifier(): OpaqueTokenVerifier | undefined {
@@ -238,6 +282,7 @@ class BearerGuard implements Guard {
   }
 
   async revoke(token: string): Promise<void> {
+    this.#verified?.delete(token)
     await this.#opaque?.revoke(token)
   }
 

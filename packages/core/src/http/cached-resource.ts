@@ -49,17 +49,22 @@ export class CachedResource<T> {
 
   /** The current value, loading it first when there is none or it is stale. */
   async get(): Promise<T> {
-    const now = this.#now()
-    const age = now - this.#loadedAt
-    if (this.#value !== undefined && age <= this.#options.staleAfter) {
-      if (age > this.#options.maxAge && !this.#inflight && !this.#backoff.paused) {
-        this.reload().catch(() => {
-          // a failed background refresh keeps the current value; the failure is not cached
-        })
-      }
-      return this.#value
+    return this.touch() ? (this.#value as T) : this.reload()
+  }
+
+  /**
+   * Without waiting: true when a value is held and still usable (younger than `staleAfter`);
+   * starts a background refresh when it is older than `maxAge`.
+   */
+  touch(): boolean {
+    const age = this.#now() - this.#loadedAt
+    if (this.#value === undefined || age > this.#options.staleAfter) return false
+    if (age > this.#options.maxAge && !this.#inflight && !this.#backoff.paused) {
+      this.reload().catch(() => {
+        // a failed background refresh keeps the current value; the failure is not cached
+      })
     }
-    return this.reload()
+    return true
   }
 
   /**

@@ -1,5 +1,4 @@
 /** Builds {@link AuthInfo} from verified claims. */
-import type { BearerMethod } from '../extract/extract-token.js'
 import { audienceOf } from '../jwt/check-claims.js'
 import { scopesOf } from '../scopes/scopes-of.js'
 import type { AuthInfo } from './auth-info.js'
@@ -7,25 +6,30 @@ import type { AuthInfo } from './auth-info.js'
 export interface AuthInfoInput {
   token: string
   format: 'jwt' | 'opaque'
-  tokenSource: BearerMethod
   issuer: string
   claims: Record<string, unknown>
   scopeClaims: readonly string[]
 }
 
+/** An {@link AuthInfo} without the per-request `tokenSource`: what the caches can share. */
+export type AuthInfoBase = Omit<AuthInfo, 'tokenSource'>
+
 /**
+ * Builds the identity of a verified token, deeply frozen: it may be shared by every request
+ * that presents the same token, so no request can change what another one sees.
+ *
  * @example
  * ```ts
- * const auth = buildAuthInfo({ token, format: 'jwt', tokenSource: 'header', issuer, claims, scopeClaims: ['scope', 'scp'] })
+ * const base = buildAuthInfo({ token, format: 'jwt', issuer, claims, scopeClaims: ['scope', 'scp'] })
+ * const auth: AuthInfo = { ...base, tokenSource: 'header' }
  * ```
  */
-export function buildAuthInfo(input: AuthInfoInput): AuthInfo {
+export function buildAuthInfo(input: AuthInfoInput): AuthInfoBase {
   const { claims } = input
-  const auth: AuthInfo = {
+  const auth: AuthInfoBase = {
     token: input.token,
     scheme: 'Bearer',
     format: input.format,
-    tokenSource: input.tokenSource,
     issuer: input.issuer,
     audience: audienceOf(claims),
     scopes: scopesOf(claims, input.scopeClaims),
@@ -37,7 +41,16 @@ export function buildAuthInfo(input: AuthInfoInput): AuthInfo {
   if (typeof claims.exp === 'number') auth.expiresAt = claims.exp
   const confirmation = confirmationOf(claims.cnf)
   if (confirmation) auth.confirmation = confirmation
-  return auth
+  return deepFreeze(auth)
+}
+
+/** Freezes a JSON-like value and everything in it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
 }
 
 function confirmationOf(cnf: unknown): AuthInfo['confirmation'] {

@@ -62,6 +62,35 @@ export function checkClaims(
   }
 }
 
+/**
+ * The time checks alone (`exp`, `nbf`, future `iat`, `maxTokenAge`), with `leeway` seconds:
+ * run on every request, including those served from the verified-token cache.
+ *
+ * @example
+ * ```ts
+ * checkTimeClaims({ exp: 1_800_000_060 }, 30, undefined, 1_800_000_000)
+ * ```
+ */
+export function checkTimeClaims(
+  claims: Readonly<Record<string, unknown>>,
+  leeway: number,
+  maxTokenAge: number | undefined,
+  now: number,
+): void {
+  const exp = numericDate(claims, 'exp')
+  const nbf = numericDate(claims, 'nbf')
+  const iat = numericDate(claims, 'iat')
+  if (exp !== undefined && exp <= now - leeway) throw new InvalidTokenError('Token has expired')
+  if (nbf !== undefined && nbf > now + leeway) throw new InvalidTokenError('Token is not yet valid')
+  if (iat !== undefined && iat > now + leeway) {
+    throw new InvalidTokenError('Token was issued in the future')
+  }
+  if (maxTokenAge !== undefined) {
+    if (iat === undefined) throw new InvalidTokenError('Token is missing the "iat" claim')
+    if (now - iat - leeway > maxTokenAge) throw new InvalidTokenError('Token is too old')
+  }
+}
+
 /** `aud` as an array of strings; throws when it is neither a string nor an array of strings. */
 export function audienceOf(claims: Record<string, unknown>): string[] {
   const { aud } = claims
@@ -71,7 +100,7 @@ export function audienceOf(claims: Record<string, unknown>): string[] {
   throw new InvalidTokenError('Token claim "aud" is malformed')
 }
 
-function numericDate(claims: Record<string, unknown>, name: string): number | undefined {
+function numericDate(claims: Readonly<Record<string, unknown>>, name: string): number | undefined {
   const value = claims[name]
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value)) {

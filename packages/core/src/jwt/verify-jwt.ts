@@ -25,10 +25,11 @@ export interface JwtPolicy {
   requiredClaims: readonly string[]
 }
 
-/** A verified JWT: its issuer and claims. */
+/** A verified JWT: its issuer, claims, and the generation of the key set it was checked against. */
 export interface VerifiedJwt {
   issuer: string
   claims: Record<string, unknown>
+  generation: number
 }
 
 /**
@@ -65,9 +66,13 @@ export async function verifyJwt(
     },
     now,
   )
+  // read before the keys: a rotation while verifying can then only make a cached result stale
+  const generation = trusted.keys.generation
   const candidates = await trusted.keys.keysFor(header as JWSHeaderParameters)
   for (const key of candidates) {
-    if (await signatureValid(token, key, alg)) return { issuer: trusted.config.issuer, claims }
+    if (await signatureValid(token, key, alg)) {
+      return { issuer: trusted.config.issuer, claims, generation }
+    }
   }
   throw new InvalidTokenError('Token signature is invalid')
 }

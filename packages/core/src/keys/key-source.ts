@@ -15,6 +15,17 @@ export interface KeySource {
   keysFor(header: JWSHeaderParameters): Promise<Array<CryptoKey | Uint8Array>>
   /** Loads what can be loaded ahead of the first request. */
   warm(): Promise<void>
+  /**
+   * Changes whenever the set of keys changes (a rotation at the authorization server), so
+   * results verified with the old set can be told apart and dropped.
+   */
+  readonly generation: number
+  /**
+   * Without waiting: whether results verified with the current keys may still be served
+   * (false once remote keys are older than their stale window); starts a background refresh
+   * when the keys are due for one, so rotations are noticed even when every request is a hit.
+   */
+  usable(): boolean
 }
 
 /** The most candidate keys tried for one token (duplicate `kid`s, or no `kid` at all). */

@@ -33,6 +33,8 @@ export class RemoteKeySet implements KeySource {
   readonly #set: CachedResource<KeySelector>
   readonly #cooldown: number
   readonly #now: () => number
+  #generation = 0
+  #lastKeys: string | undefined
 
   constructor(jwksUri: () => Promise<string>, options: RemoteKeySetOptions) {
     this.#cooldown = options.cooldown
@@ -42,11 +44,16 @@ export class RemoteKeySet implements KeySource {
         const uri = await jwksUri()
         const { body } = await fetchJson(uri, options.http)
         if (!isJwkSet(body)) throw new UpstreamError('invalid_document', uri)
+        let selector: KeySelector
         try {
-          return localKeySet(body)
+          selector = localKeySet(body)
         } catch {
           throw new UpstreamError('invalid_document', uri)
         }
+        const keys = JSON.stringify(body.keys)
+        if (this.#lastKeys !== undefined && keys !== this.#lastKeys) this.#generation++
+        this.#lastKeys = keys
+        return selector
       },
       {
         maxAge: options.maxAge,
@@ -56,6 +63,14 @@ export class RemoteKeySet implements KeySource {
         now: this.#now,
       },
     )
+  }
+
+  get generation(): number {
+    return this.#generation
+  }
+
+  usable(): boolean {
+    return this.#set.touch()
   }
 
   async keysFor(header: JWSHeaderParameters): Promise<CryptoKey[]> {

@@ -26,6 +26,12 @@ export class StaticKeySet implements KeySource {
   }
 
   async warm(): Promise<void> {}
+
+  readonly generation = 0
+
+  usable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -49,4 +55,10 @@ export class SecretKeySource implements KeySource {
   }
 
   async warm(): Promise<void> {}
+
+  readonly generation = 0
+
+  usable(): boolean {
+    return true
+  }
 }

@@ -164,6 +164,13 @@ export interface GuardOptions {
   timeout?: number
   /** Bytes allowed in one response of the authorization server. Default 512 KiB. */
   maxResponseSize?: number
+  /**
+   * The verified-token cache: a token seen before is not verified again while its entry lives
+   * (never past its `exp`, `maxTokenAge` or `ttl`; time claims are still checked on every
+   * request; dropped when the issuer's keys change). `false` turns it off.
+   * Default `{ max: 10000, ttl: 300 }`.
+   */
+  jwtCache?: false | { max?: number; ttl?: number }
   /** RFC 7662 introspection for opaque tokens. */
   introspection?: IntrospectionOptions
   /** `auto` (default with introspection): JWS-shaped tokens verified locally, others introspected; `jwt` or `opaque` force one path. */

@@ -58,6 +58,7 @@ export interface ResolvedOptions {
   jwksStaleWindowMs: number
   timeoutMs: number
   maxResponseSize: number
+  jwtCache: { max: number; ttl: number } | undefined
   introspection: ResolvedIntrospection | undefined
   tokenFormat: TokenFormat
   onAuthenticated: GuardOptions['onAuthenticated']
@@ -154,6 +155,15 @@ const schema = z.strictObject({
   jwksStaleWindow: seconds.optional(),
   timeout: positiveInt.optional(),
   maxResponseSize: positiveInt.optional(),
+  jwtCache: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        max: positiveInt.optional(),
+        ttl: z.number().finite().positive('must be a positive number of seconds').optional(),
+      }),
+    ])
+    .optional(),
   introspection: introspection.optional(),
   tokenFormat: z.enum(['jwt', 'opaque', 'auto']).optional(),
   onAuthenticated: fn.optional(),
@@ -218,6 +228,10 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
     jwksStaleWindowMs: (o.jwksStaleWindow ?? 3600) * 1000,
     timeoutMs: o.timeout ?? 5000,
     maxResponseSize: o.maxResponseSize ?? 512 * 1024,
+    jwtCache:
+      o.jwtCache === false
+        ? undefined
+        : { max: o.jwtCache?.max ?? 10_000, ttl: o.jwtCache?.ttl ?? 300 },
     onAuthenticated: o.onAuthenticated,
     onRejected: o.onRejected,
   }

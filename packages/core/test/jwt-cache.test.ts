@@ -1,0 +1,193 @@
+/** The verified-token cache: what it saves, and why it is safe. */
+import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
+import * as jose from 'jose'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AuthError } from '../src/errors/auth-error.js'
+import { createGuard, type Guard } from '../src/guard/create-guard.js'
+import type { GuardOptions } from '../src/options/guard-options.js'
+import { VerifiedTokenCache } from '../src/jwt/verified-token-cache.js'
+
+vi.mock('jose', async (importOriginal) => {
+  const original = await importOriginal<typeof jose>()
+  return {
+    ...original,
+    compactVerify: vi.fn((...args: Parameters<typeof original.compactVerify>) =>
+      original.compactVerify(...args),
+    ),
+  }
+})
+const verifications = () => vi.mocked(jose.compactVerify).mock.calls.length
+
+const AUDIENCE = 'https://api.example.com'
+let issuer: TestIssuer
+beforeAll(async () => {
+  issuer = await createTestIssuer({ audience: AUDIENCE })
+})
+afterAll(() => issuer.close())
+beforeEach(() => {
+  vi.mocked(jose.compactVerify).mockClear()
+})
+afterEach(() => vi.useRealTimers())
+
+const guardOf = (options: Partial<GuardOptions> = {}): Guard =>
+  createGuard({
+    issuer: issuer.url,
+    audience: AUDIENCE,
+    jwksCooldown: 0,
+    ...options,
+  } as GuardOptions)
+const request = (token: string) => ({
+  method: 'GET',
+  url: '/',
+  headers: { authorization: `Bearer ${token}` },
+})
+async function status(guard: Guard, token: string): Promise<number> {
+  try {
+    await guard.authenticate(request(token))
+    return 200
+  } catch (error) {
+    return (error as AuthError).status
+  }
+}
+
+describe('the verified-token cache', () => {
+  it('verifies a reused token once', async () => {
+    const guard = guardOf()
+    const token = await issuer.token({ sub: 'alice', scope: 'a b' })
+    for (let i = 0; i < 10; i++) expect(await status(guard, token)).toBe(200)
+    expect(verifications()).toBe(1)
+  })
+
+  it('serves the same identity, frozen, so no request can change what another sees', async () => {
+    const guard = guardOf()
+    const token = await issuer.token({ sub: 'alice', scope: 'a b', cnf: { jkt: 'x' } })
+    const first = await guard.authenticate(request(token))
+    expect(() => (first?.scopes as string[]).push('admin')).toThrow(TypeError)
+    expect(() => ((first?.claims as { cnf: { jkt: string } }).cnf.jkt = 'y')).toThrow(TypeError)
+    const second = await guard.authenticate(request(token))
+    expect(second?.scopes).toEqual(['a', 'b'])
+    expect(second?.tokenSource).toBe('header')
+  })
+
+  it('re-checks exp on every hit: an entry still held after exp is not served', async () => {
+    const guard = guardOf({ clockTolerance: 0 })
+    const token = await issuer.token({ exp: Math.floor(Date.now() / 1000) + 60 })
+    expect(await status(guard, token)).toBe(200)
+    // lru-cache times entries with performance.now(); move only the wall clock past exp
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3_600_000 })
+    expect(await status(guard, token)).toBe(401)
+    expect(verifications()).toBe(1) // rejected at the hit, not re-verified
+  })
+
+  it('re-checks maxTokenAge on every hit', async () => {
+    const guard = guardOf({ maxTokenAge: 120, clockTolerance: 0 })
+    const token = await issuer.token({})
+    expect(await status(guard, token)).toBe(200)
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 600_000 })
+    expect(await status(guard, token)).toBe(401)
+  })
+
+  it('drops what was verified with a key set that has changed (rotation)', async () => {
+    const fresh = await createTestIssuer({ audience: AUDIENCE })
+    try {
+      const guard = createGuard({ issuer: fresh.url, audience: AUDIENCE, jwksCooldown: 0 })
+      const old = await fresh.token({})
+      expect(await status(guard, old)).toBe(200)
+      expect(await status(guard, old)).toBe(200)
+      await fresh.rotateKeys() // the old key is removed
+      expect(await status(guard, await fresh.token({}))).toBe(200) // the guard refetches the JWKS
+      expect(await status(guard, old)).toBe(401)
+    } finally {
+      await fresh.close()
+    }
+  })
+
+  it('is per guard: another audience is never served from it', async () => {
+    const ours = guardOf()
+    const theirs = guardOf({ audience: 'https://other.example.com' })
+    const token = await issuer.token({})
+    expect(await status(ours, token)).toBe(200)
+    expect(await status(theirs, token)).toBe(401)
+  })
+
+  it("keeps one issuer's results apart from another's", async () => {
+    const other = await createTestIssuer({ audience: AUDIENCE })
+    try {
+      const guard = createGuard({
+        issuer: [issuer.url, other.url],
+        audience: AUDIENCE,
+        jwksCooldown: 0,
+      })
+      const token = await issuer.token({})
+      expect(await status(guard, token)).toBe(200)
+      // the same claims and kid, signed by the other issuer's key, are another token string
+      const forged = await other.token(
+        { iss: issuer.url },
+        { header: { kid: issuer.publicJwk('RS256').kid } },
+      )
+      expect(await status(guard, forged)).toBe(401)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('never caches a failure', async () => {
+    const guard = guardOf()
+    const bad = await issuer.token({}, { key: 'unknown' })
+    expect(await status(guard, bad)).toBe(401)
+    expect(await status(guard, bad)).toBe(401)
+    expect(verifications()).toBe(2)
+  })
+
+  it('guard.revoke(token) evicts it', async () => {
+    const guard = guardOf()
+    const token = await issuer.token({})
+    await status(guard, token)
+    await guard.revoke(token)
+    await status(guard, token)
+    expect(verifications()).toBe(2)
+  })
+
+  it('jwtCache: false verifies every request', async () => {
+    const guard = guardOf({ jwtCache: false })
+    const token = await issuer.token({})
+    await status(guard, token)
+    await status(guard, token)
+    expect(verifications()).toBe(2)
+  })
+
+  it('an entry never outlives the ceiling (ttl)', async () => {
+    const guard = guardOf({ jwtCache: { ttl: 0.05 } })
+    const token = await issuer.token({})
+    await status(guard, token)
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    await status(guard, token)
+    expect(verifications()).toBe(2)
+  })
+})
+
+describe('VerifiedTokenCache', () => {
+  it('is bounded by max', () => {
+    const cache = new VerifiedTokenCache<object>({ max: 2, ttl: 60 })
+    for (const token of ['a', 'b', 'c'])
+      cache.set(token, { issuer: 'i', value: {}, generation: 0 }, {}, Date.now())
+    expect(cache.size).toBe(2)
+    expect(cache.get('a')).toBeUndefined()
+  })
+  it('is bounded by memory', () => {
+    const cache = new VerifiedTokenCache<object>({ max: 1000, ttl: 60, maxBytes: 10_000 })
+    for (let i = 0; i < 100; i++)
+      cache.set(`${i}`.padEnd(1000, 'x'), { issuer: 'i', value: {}, generation: 0 }, {}, Date.now())
+    expect(cache.size).toBeLessThanOrEqual(4)
+  })
+  it('stores nothing for a token already expired', () => {
+    const cache = new VerifiedTokenCache<object>({ max: 10, ttl: 60 })
+    cache.set(
+      't',
+      { issuer: 'i', value: {}, generation: 0 },
+      { exp: Date.now() / 1000 - 1 },
+      Date.now(),
+    )
+    expect(cache.size).toBe(0)
+  })
+})
