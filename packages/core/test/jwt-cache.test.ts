@@ -2,7 +2,7 @@
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import * as jose from 'jose'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { AuthError } from '../src/errors/auth-error.js'
+import type { AuthError } from '../src/errors/auth-error.js'
 import { createGuard, type Guard } from '../src/guard/create-guard.js'
 import type { GuardOptions } from '../src/options/guard-options.js'
 import { VerifiedTokenCache } from '../src/jwt/verified-token-cache.js'
