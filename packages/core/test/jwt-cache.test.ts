@@ -1,5 +1,6 @@
 /** The verified-token cache: what it saves, and why it is safe. */
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
+import * as crypto from 'node:crypto'
 import * as jose from 'jose'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AuthError } from '../src/errors/auth-error.js'
@@ -16,7 +17,16 @@ vi.mock('jose', async (importOriginal) => {
     ),
   }
 })
-const verifications = () => vi.mocked(jose.compactVerify).mock.calls.length
+vi.mock('node:crypto', async (importOriginal) => {
+  const original = await importOriginal<typeof crypto>()
+  return {
+    ...original,
+    verify: vi.fn((...args: Parameters<typeof original.verify>) => original.verify(...args)),
+  }
+})
+/** Signature checks made, through either path of verify-signature.ts. */
+const verifications = () =>
+  vi.mocked(jose.compactVerify).mock.calls.length + vi.mocked(crypto.verify).mock.calls.length
 
 const AUDIENCE = 'https://api.example.com'
 let issuer: TestIssuer
@@ -26,6 +36,7 @@ beforeAll(async () => {
 afterAll(() => issuer.close())
 beforeEach(() => {
   vi.mocked(jose.compactVerify).mockClear()
+  vi.mocked(crypto.verify).mockClear()
 })
 afterEach(() => vi.useRealTimers())
 

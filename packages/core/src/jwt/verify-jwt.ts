@@ -4,13 +4,14 @@
  * header (algorithm allow-list, `typ`, key-bearing headers) → check the claims → only then
  * fetch keys (if needed) and verify the signature with jose.
  */
-import { compactVerify, type JWSHeaderParameters, type CryptoKey } from 'jose'
-import { AuthError, InvalidTokenError } from '../errors/auth-error.js'
+import type { JWSHeaderParameters } from 'jose'
+import { InvalidTokenError } from '../errors/auth-error.js'
 import type { KeySource } from '../keys/key-source.js'
 import type { ResolvedIssuer } from '../options/resolve-options.js'
 import { checkClaims, RFC9068_REQUIRED_CLAIMS } from './check-claims.js'
 import { checkHeader, type TypPolicy } from './check-header.js'
 import { peekJwt } from './peek-jwt.js'
+import { signatureValid } from './verify-signature.js'
 
 /** A trusted issuer with its key source. */
 export interface TrustedIssuer {
@@ -70,25 +71,9 @@ export async function verifyJwt(
   const generation = trusted.keys.generation
   const candidates = await trusted.keys.keysFor(header as JWSHeaderParameters)
   for (const key of candidates) {
-    if (await signatureValid(token, key, alg)) {
+    if (await signatureValid(token, alg, key)) {
       return { issuer: trusted.config.issuer, claims, generation }
     }
   }
   throw new InvalidTokenError('Token signature is invalid')
-}
-
-async function signatureValid(
-  token: string,
-  key: CryptoKey | Uint8Array,
-  alg: string,
-): Promise<boolean> {
-  try {
-    await compactVerify(token, key, { algorithms: [alg] })
-    return true
-  } catch (error) {
-    if (error instanceof AuthError) throw error
-    // jose rejects a bad signature, a key unfit for the algorithm or too short (RSA < 2048
-    // bits) alike; none of these is the caller's to know in detail.
-    return false
-  }
 }
