@@ -19,6 +19,8 @@ export interface ExtractedToken {
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 const BEARER_SCHEME = /^bearer(?=[ \t]|$)/i
 const OWS = /^[ \t]+|[ \t]+$/g
+/** The well-formed common case in one test: `Bearer`, spaces, a b64token, nothing else. */
+const WELL_FORMED = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i
 
 /**
  * Finds the bearer token of a request, or `undefined` when there is none (no credentials, or
@@ -59,6 +61,11 @@ export function extractToken(
 }
 
 function tokenFromHeader(request: RequestLike): string | undefined {
+  const header = request.headers.authorization
+  if (typeof header === 'string') {
+    const match = WELL_FORMED.exec(header)
+    if (match) return match[1]
+  }
   const values = headerValues(request, 'authorization')
   if (values.length === 0) return undefined
   const bearer = values.filter((v) => BEARER_SCHEME.test(v.replace(OWS, '')))
