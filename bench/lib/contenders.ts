@@ -1,0 +1,103 @@
+/** The contenders: one server file each under bench/servers/, grouped by framework family. */
+
+export type Family = 'express' | 'koa' | 'http'
+
+export interface Contender {
+  /** Name used in --only, tables and results.json; also the server file's name. */
+  name: string
+  family: Family
+  /** A baseline: no authentication at all. */
+  bare: boolean
+  /** Answers 200 to an opaque token by introspecting it. */
+  introspection: boolean
+  /** Keeps verified tokens (and introspection results): its caches are refreshed before slots. */
+  cachesTokens: boolean
+  /** One line for RESULTS.md and README.md. */
+  description: string
+}
+
+export const CONTENDERS: readonly Contender[] = [
+  {
+    name: 'bare-express',
+    family: 'express',
+    bare: true,
+    introspection: false,
+    cachesTokens: false,
+    description: 'Express 5, no authentication (baseline of the Express family)',
+  },
+  {
+    name: 'bare-koa',
+    family: 'koa',
+    bare: true,
+    introspection: false,
+    cachesTokens: false,
+    description: 'Koa 3 + @koa/router, no authentication (baseline of the Koa family)',
+  },
+  {
+    name: 'bare-http',
+    family: 'http',
+    bare: true,
+    introspection: false,
+    cachesTokens: false,
+    description: 'node:http, no authentication (baseline of the node:http family)',
+  },
+  {
+    name: 'bearerguard-express',
+    family: 'express',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      "@bearerguard/express: bearerAuth({ issuer, audience, introspection }) + requireScopes('orders:read') + authErrorHandler()",
+  },
+  {
+    name: 'bearerguard-koa',
+    family: 'koa',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      "@bearerguard/koa: bearerAuth({ issuer, audience, introspection }) + requireScopes('orders:read') on @koa/router",
+  },
+  {
+    name: 'express-oauth2-jwt-bearer',
+    family: 'express',
+    bare: false,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      "express-oauth2-jwt-bearer: auth({ issuerBaseURL, audience }) + requiredScopes('orders:read')",
+  },
+  {
+    name: 'express-jwt',
+    family: 'express',
+    bare: false,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      'express-jwt + jwks-rsa expressJwtSecret({ jwksUri, cache: true, rateLimit: true }), RS256, audience, issuer; scope checked by hand',
+  },
+  {
+    name: 'koa-jwt',
+    family: 'koa',
+    bare: false,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      'koa-jwt + jwks-rsa koaJwtSecret({ jwksUri, cache: true, rateLimit: true }), RS256, audience, issuer; scope checked by hand',
+  },
+  {
+    name: 'jose-http',
+    family: 'http',
+    bare: false,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      'node:http + jose createRemoteJWKSet + jwtVerify({ issuer, audience, algorithms: [RS256] }); scope checked by hand',
+  },
+]
+
+/** The baseline of a family. */
+export function bareOf(family: Family): string {
+  return `bare-${family}`
+}

@@ -1,0 +1,144 @@
+/**
+ * A contender's server in a child process of its own (so the OS can tell its CPU time apart):
+ * `node --conditions=@bearerguard/source --import tsx bench/servers/<name>.ts`, listening on
+ * 127.0.0.1. It prints `READY <port>` once listening and exits when its stdin closes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { cpuTicks } from './proc-cpu.js'
+
+const STDERR_KEPT = 16 * 1024
+
+export interface ServerEnv {
+  issuer: string
+  jwksUri: string
+  audience: string
+}
+
+export class ServerProcess {
+  readonly name: string
+  readonly #child: ChildProcess
+  #port = 0
+  #stderr = ''
+  #stderrBytes = 0
+  #exited = false
+
+  private constructor(name: string, child: ChildProcess) {
+    this.name = name
+    this.#child = child
+    child.stderr?.setEncoding('utf8')
+    child.stderr?.on('data', (chunk: string) => {
+      this.#stderrBytes += chunk.length
+      this.#stderr = (this.#stderr + chunk).slice(-STDERR_KEPT)
+    })
+    child.on('exit', () => {
+      this.#exited = true
+    })
+  }
+
+  /** Starts `servers/<name>.ts` and resolves once it listens (rejects after `timeoutMs`). */
+  static async start(
+    benchDir: string,
+    name: string,
+    env: ServerEnv,
+    timeoutMs = 30_000,
+  ): Promise<ServerProcess> {
+    // BENCH_SERVER_FLAGS: extra node flags for the servers, e.g. --cpu-prof when looking closer
+    const extra = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
+    const child = spawn(
+      process.execPath,
+      [
+        ...extra,
+        '--conditions=@bearerguard/source',
+        '--import',
+        'tsx',
+        join(benchDir, 'servers', `${name}.ts`),
+      ],
+      {
+        cwd: benchDir,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          BENCH_PORT: '0',
+          BENCH_ISSUER: env.issuer,
+          BENCH_JWKS_URI: env.jwksUri,
+          BENCH_AUDIENCE: env.audience,
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    )
+    const server = new ServerProcess(name, child)
+    server.#port = await server.#ready(timeoutMs)
+    return server
+  }
+
+  #ready(timeoutMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let out = ''
+      let listening = false
+      const fail = (why: string) => {
+        clearTimeout(timer)
+        this.#child.kill('SIGKILL')
+        reject(new Error(`${this.name}: ${why}\n${this.#stderr}`))
+      }
+      const onExit = (code: number | null) => fail(`exited with code ${code} before listening`)
+      const timer = setTimeout(() => fail(`not listening after ${timeoutMs} ms`), timeoutMs)
+      this.#child.once('exit', onExit)
+      this.#child.stdout?.setEncoding('utf8')
+      this.#child.stdout?.on('data', (chunk: string) => {
+        if (listening) return
+        out += chunk
+        const match = /READY (\d+)/.exec(out)
+        if (match) {
+          listening = true
+          clearTimeout(timer)
+          this.#child.off('exit', onExit)
+          out = ''
+          resolve(Number(match[1]))
+        }
+      })
+    })
+  }
+
+  get port(): number {
+    return this.#port
+  }
+
+  get pid(): number {
+    return this.#child.pid as number
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`
+  }
+
+  get alive(): boolean {
+    return !this.#exited
+  }
+
+  /** CPU ticks (utime + stime) used by the server so far. */
+  cpuTicks(): number {
+    return cpuTicks(this.pid)
+  }
+
+  /** Characters the server wrote to stderr so far (a logging contender pays for it). */
+  get stderrChars(): number {
+    return this.#stderrBytes
+  }
+
+  /** The last part of its stderr. */
+  get stderrTail(): string {
+    return this.#stderr
+  }
+
+  /** Closes its stdin (it exits), then kills it if still there after `graceMs`. */
+  async stop(graceMs = 2_000): Promise<void> {
+    if (this.#exited) return
+    const exited = once(this.#child, 'exit')
+    this.#child.stdin?.end()
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs)
+    await exited
+    clearTimeout(timer)
+  }
+}
