@@ -3,7 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import * as crypto from 'node:crypto'
 import * as jose from 'jose'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AuthError } from '../src/errors/auth-error.js'
+import { AuthError } from '../src/errors/auth-error.js'
 import { createGuard, type Guard } from '../src/guard/create-guard.js'
 import type { GuardOptions } from '../src/options/guard-options.js'
 import { VerifiedTokenCache } from '../src/jwt/verified-token-cache.js'
@@ -200,5 +200,47 @@ describe('VerifiedTokenCache', () => {
       Date.now(),
     )
     expect(cache.size).toBe(0)
+  })
+})
+
+describe('guard.authenticateCached (the synchronous fast path)', () => {
+  it('undefined on a miss, the same AuthInfo as authenticate on a hit', async () => {
+    const guard = guardOf()
+    const token = await issuer.token({ sub: 'alice', scope: 'a' })
+    expect(guard.authenticateCached(request(token))).toBeUndefined()
+    const slow = await guard.authenticate(request(token))
+    const fast = guard.authenticateCached(request(token))
+    expect(fast).toEqual(slow)
+    expect(verifications()).toBe(1)
+  })
+  it('decides requests without a token at once: 401, or null when optional', () => {
+    const none = { method: 'GET', url: '/', headers: {} }
+    expect(() => guardOf().authenticateCached(none)).toThrow(AuthError)
+    expect(guardOf({ optional: true }).authenticateCached(none)).toBeNull()
+  })
+  it('throws the same 400 for a malformed request, challenge included', () => {
+    try {
+      guardOf().authenticateCached({
+        method: 'GET',
+        url: '/',
+        headers: { authorization: 'Bearer a b' },
+      })
+    } catch (error) {
+      expect((error as AuthError).status).toBe(400)
+      expect((error as AuthError).headers['www-authenticate']).toContain('invalid_request')
+    }
+    expect.assertions(2)
+  })
+  it('calls the hooks as authenticate does', async () => {
+    const seen: string[] = []
+    const guard = guardOf({
+      onAuthenticated: (auth) => void seen.push(auth.subject ?? ''),
+      onRejected: (e) => void seen.push(String(e.status)),
+    })
+    const token = await issuer.token({ sub: 'bob' })
+    await guard.authenticate(request(token))
+    guard.authenticateCached(request(token))
+    expect(() => guard.authenticateCached({ method: 'GET', url: '/', headers: {} })).toThrow()
+    expect(seen).toEqual(['bob', 'bob', '401'])
   })
 })

@@ -1,5 +1,5 @@
 /** `bearerAuth()`: the Express middleware that authenticates every request it sees. */
-import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import { toGuard, type AuthInfo, type Guard, type GuardOptions } from '@bearerguard/core'
 import type { RequestHandler } from 'express'
 import { setRequestGuard } from './request-auth.js'
 import { toRequestLike } from './to-request-like.js'
@@ -22,13 +22,27 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): RequestHandler {
   const guard = toGuard(guardOrOptions)
   return (req, res, next) => {
     setRequestGuard(req, guard)
-    guard.authenticate(toRequestLike(req)).then((auth) => {
+    const request = toRequestLike(req)
+    const attach = (auth: AuthInfo | null | undefined) => {
       if (auth) {
         req.auth = auth
         // RFC 6750 §2.3: answers to requests authenticated by a query token are private.
         if (auth.tokenSource === 'query') res.setHeader('Cache-Control', 'private')
       }
       next()
-    }, next)
+    }
+    // A token verified before is decided at once: Express keeps its synchronous fast path.
+    let cached: AuthInfo | null | undefined
+    try {
+      cached = guard.authenticateCached(request)
+    } catch (error) {
+      next(error)
+      return
+    }
+    if (cached !== undefined) {
+      attach(cached)
+      return
+    }
+    guard.authenticate(request).then(attach, next)
   }
 }

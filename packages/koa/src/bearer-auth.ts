@@ -30,7 +30,10 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): Middleware {
   return async (ctx, next) => {
     setRequestGuard(ctx, guard)
     answerAuthErrors(ctx)
-    const auth = await guard.authenticate(toRequestLike(ctx))
+    const request = toRequestLike(ctx)
+    // A token verified before is decided at once, without waiting on a promise.
+    const cached = guard.authenticateCached(request)
+    const auth = cached === undefined ? await guard.authenticate(request) : (cached ?? undefined)
     ctx.state.auth = auth
     // RFC 6750 §2.3: answers to requests authenticated by a query token are private.
     if (auth?.tokenSource === 'query') ctx.set('Cache-Control', 'private')

@@ -52,6 +52,14 @@ export interface Guard {
     auth: AuthInfo | undefined,
     requirement: ScopeRequirement | readonly ScopeRequirement[],
   ): void
+  /**
+   * The synchronous fast path for adapters: when the request can be decided without waiting —
+   * no token (anonymous or 401), a malformed request, or a token in the verified-token cache —
+   * returns the same answer `authenticate` would (an {@link AuthInfo}, or `null` for an
+   * anonymous request when `optional`) or throws the same {@link AuthError}; returns
+   * `undefined` when only `authenticate` can decide. Hooks are called as by `authenticate`.
+   */
+  authenticateCached(request: RequestLike): AuthInfo | null | undefined
   /** Fetches discovery documents and keys ahead of the first request; rejects when unreachable. */
   ready(): Promise<void>
   /**
@@ -154,12 +162,35 @@ class BearerGuard implements Guard {
     try {
       auth = await this.#authenticate(request)
     } catch (error) {
-      const rejection = this.challenge(asAuthError(error))
-      this.#notify(this.#options.onRejected, rejection, request)
-      throw rejection
+      throw this.#rejected(error, request)
     }
     if (auth) this.#notify(this.#options.onAuthenticated, auth, request)
     return auth
+  }
+
+  authenticateCached(request: RequestLike): AuthInfo | null | undefined {
+    let auth: AuthInfo | null | undefined
+    try {
+      if (this.#closed) return undefined
+      const found = extractToken(request, this.#options.bearerMethods)
+      if (!found) {
+        if (this.#options.optional) return null
+        throw new UnauthorizedError()
+      }
+      const base = this.#cachedJwt(found.token, Date.now())
+      if (!base) return undefined
+      auth = { ...base, tokenSource: found.method }
+    } catch (error) {
+      throw this.#rejected(error, request)
+    }
+    this.#notify(this.#options.onAuthenticated, auth, request)
+    return auth
+  }
+
+  #rejected(error: unknown, request: RequestLike): AuthError {
+    const rejection = this.challenge(asAuthError(error))
+    this.#notify(this.#options.onRejected, rejection, request)
+    return rejection
   }
 
   async #authenticate(request: RequestLike): Promise<AuthInfo | undefined> {
@@ -191,24 +222,31 @@ class BearerGuard implements Guard {
     })
   }
 
+  /** A verified-token cache hit for `token` (time claims checked), or undefined. */
+  #cachedJwt(token: string, now: number): AuthInfoBase | undefined {
+    const cache = this.#verified
+    const hit = cache?.get(token)
+    if (!hit) return undefined
+    const keys = this.#issuers.get(hit.issuer)?.keys
+    if (keys?.generation === hit.generation && keys.usable()) {
+      // exp, nbf and the token's age move on while it is cached: checked on every hit
+      checkTimeClaims(
+        hit.value.claims,
+        this.#policy.clockTolerance,
+        this.#policy.maxTokenAge,
+        now / 1000,
+      )
+      return hit.value
+    }
+    cache?.delete(token) // verified with a key set that has since changed, or gone stale
+    return undefined
+  }
+
   async #verifyJwt(token: string): Promise<AuthInfoBase> {
     const cache = this.#verified
     const now = Date.now()
-    const hit = cache?.get(token)
-    if (hit) {
-      const keys = this.#issuers.get(hit.issuer)?.keys
-      if (keys?.generation === hit.generation && keys.usable()) {
-        // exp, nbf and the token's age move on while it is cached: checked on every hit
-        checkTimeClaims(
-          hit.value.claims,
-          this.#policy.clockTolerance,
-          this.#policy.maxTokenAge,
-          now / 1000,
-        )
-        return hit.value
-      }
-      cache?.delete(token) // verified with a key set that has since changed, or gone stale
-    }
+    const cached = this.#cachedJwt(token, now)
+    if (cached) return cached
     const { issuer, claims, generation } = await verifyJwt(
       token,
       this.#issuers,
