@@ -244,3 +244,27 @@ describe('guard.authenticateCached (the synchronous fast path)', () => {
     expect(seen).toEqual(['bob', 'bob', '401'])
   })
 })
+
+describe('guard.authenticateCached with opaque tokens', () => {
+  const introspecting = () =>
+    guardOf({ introspection: { clientId: 'test-client', clientSecret: 'test-secret' } })
+  it('answers a cached opaque token at once, as authenticate does', async () => {
+    const guard = introspecting()
+    const token = await issuer.opaqueToken({ sub: 'carol', scope: 'a' })
+    expect(guard.authenticateCached(request(token))).toBeUndefined()
+    const slow = await guard.authenticate(request(token))
+    expect(guard.authenticateCached(request(token))).toEqual(slow)
+  })
+  it('a cached inactive answer is a 401 at once', async () => {
+    const guard = introspecting()
+    await status(guard, 'unknown-opaque')
+    expect(() => guard.authenticateCached(request('unknown-opaque'))).toThrow(/not active/)
+  })
+  it('an opaque token revoked through the guard is no longer answered from the cache', async () => {
+    const guard = introspecting()
+    const token = await issuer.opaqueToken({})
+    await guard.authenticate(request(token))
+    await guard.revoke(token)
+    expect(guard.authenticateCached(request(token))).toBeUndefined()
+  })
+})

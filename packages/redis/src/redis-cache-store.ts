@@ -73,6 +73,12 @@ export class RedisCacheStore implements CacheStore {
     return entry
   }
 
+  /** The entry under `key` if the memory layer holds it (no Redis round trip), else undefined. */
+  peek(key: string): IntrospectionCacheEntry | undefined {
+    if (this.#closing || typeof key !== 'string') return undefined
+    return this.#memory?.get(key)
+  }
+
   /** Stores `entry` in memory and in Redis, where it expires after `ttlMs`. */
   async set(key: string, entry: IntrospectionCacheEntry, ttlMs: number): Promise<void> {
     this.#checkOpen()

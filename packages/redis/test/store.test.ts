@@ -197,3 +197,18 @@ describe('close', () => {
     }
   })
 })
+
+describe('peek', () => {
+  it('answers from the memory layer only, never with a Redis round trip', async () => {
+    const writer = storeWith()
+    const reader = storeWith()
+    await Promise.all([writer.ready(), reader.ready()])
+    const key = keyFor('token-peek')
+    const entry = { active: true as const, issuer: 'https://as.example.com', claims: { sub: 'a' } }
+    await writer.set(key, entry, 60_000)
+    expect(writer.peek(key)).toEqual(entry) // written here, so held in memory
+    expect(reader.peek(key)).toBeUndefined() // only in Redis for the other instance
+    expect(await reader.get(key)).toEqual(entry) // a get fills its memory layer
+    expect(reader.peek(key)).toEqual(entry)
+  })
+})

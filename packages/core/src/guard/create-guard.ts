@@ -177,7 +177,7 @@ class BearerGuard implements Guard {
         if (this.#options.optional) return null
         throw new UnauthorizedError()
       }
-      const base = this.#cachedJwt(found.token, Date.now())
+      const base = this.#cached(found.token)
       if (!base) return undefined
       auth = { ...base, tokenSource: found.method }
     } catch (error) {
@@ -218,6 +218,23 @@ class BearerGuard implements Guard {
       format: 'opaque',
       issuer,
       claims,
+      scopeClaims: this.#options.scopeClaims,
+    })
+  }
+
+  /** The identity of a token the caches can vouch for without waiting, or undefined. */
+  #cached(token: string): AuthInfoBase | undefined {
+    if (token.length > this.#options.maxTokenLength) return undefined // the async path rejects it
+    const format = this.#options.tokenFormat
+    if (!this.#opaque || format === 'jwt' || (format === 'auto' && looksLikeJws(token))) {
+      return this.#cachedJwt(token, Date.now())
+    }
+    const verified = this.#opaque.verifyCached(token)
+    if (!verified) return undefined
+    return buildAuthInfo({
+      token,
+      format: 'opaque',
+      ...verified,
       scopeClaims: this.#options.scopeClaims,
     })
   }

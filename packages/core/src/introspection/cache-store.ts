@@ -43,6 +43,11 @@ export interface CacheStore {
   delete(key: string): Promise<void>
   /** Releases connections; called by `guard.close()`. */
   close?(): Promise<void>
+  /**
+   * Optional: the entry under `key` if it is at hand without waiting (an in-memory layer),
+   * else undefined. Lets adapters answer cached opaque tokens synchronously.
+   */
+  peek?(key: string): IntrospectionCacheEntry | undefined
 }
 
 /**
@@ -61,6 +66,10 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   async get(key: string): Promise<IntrospectionCacheEntry | undefined> {
+    return this.#lru.get(key)
+  }
+
+  peek(key: string): IntrospectionCacheEntry | undefined {
     return this.#lru.get(key)
   }
 

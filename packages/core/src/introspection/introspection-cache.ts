@@ -74,6 +74,16 @@ export class IntrospectionCache {
     return flight.promise
   }
 
+  /** The entry for `key` if the store has it at hand without waiting (see `CacheStore.peek`). */
+  peek(key: string): IntrospectionCacheEntry | undefined {
+    if (this.#options.ttlMs <= 0 || this.#flights.has(key)) return undefined
+    try {
+      return this.#options.store.peek?.(key)
+    } catch {
+      return undefined
+    }
+  }
+
   /** Forgets `key` here and in the store (everywhere, for a shared store). */
   async evict(key: string): Promise<void> {
     const flight = this.#flights.get(key)

@@ -58,6 +58,18 @@ export class OpaqueTokenVerifier {
     return { issuer: entry.issuer, claims: entry.claims }
   }
 
+  /**
+   * Without waiting: the verdict for a token whose introspection result the store has at hand
+   * (an AuthError is thrown as by `verify`), or undefined when only `verify` can tell.
+   */
+  verifyCached(token: string): { issuer: string; claims: Record<string, unknown> } | undefined {
+    const entry = this.#cache.peek(introspectionCacheKey(this.#deps.config.issuer, token))
+    if (!entry) return undefined
+    if (!entry.active) throw new InvalidTokenError('Token is not active')
+    checkIntrospection(entry.claims, this.#deps.policy, Date.now() / 1000)
+    return { issuer: entry.issuer, claims: entry.claims }
+  }
+
   /** Forgets `token` in the cache (everywhere, with a shared store). */
   revoke(token: string): Promise<void> {
     return this.#cache.evict(introspectionCacheKey(this.#deps.config.issuer, token))
