@@ -23,7 +23,7 @@ import { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
 import { checkTimeClaims } from '../jwt/check-claims.js'
 import { looksLikeJws } from '../jwt/looks-like-jws.js'
 import { VerifiedTokenCache } from '../jwt/verified-token-cache.js'
-import { unavailableOnFailure } from '../keys/remote-key-set.js'
+import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import { httpOptions, IssuerDiscovery, keySourceFor } from './issuer-keys.js'
 
 /**
@@ -207,9 +207,14 @@ class BearerGuard implements Guard {
     return { ...base, tokenSource: found.method }
   }
 
-  async #verify(token: string): Promise<AuthInfoBase> {
+  /** Whether `token` is verified locally as a JWT (else introspected), per `tokenFormat`. */
+  #isJwt(token: string): boolean {
     const format = this.#options.tokenFormat
-    if (!this.#opaque || format === 'jwt' || (format === 'auto' && looksLikeJws(token))) {
+    return format === 'jwt' || (format === 'auto' && looksLikeJws(token))
+  }
+
+  async #verify(token: string): Promise<AuthInfoBase> {
+    if (!this.#opaque || this.#isJwt(token)) {
       return this.#verifyJwt(token)
     }
     const { issuer, claims } = await this.#opaque.verify(token)
@@ -225,8 +230,7 @@ class BearerGuard implements Guard {
   /** The identity of a token the caches can vouch for without waiting, or undefined. */
   #cached(token: string): AuthInfoBase | undefined {
     if (token.length > this.#options.maxTokenLength) return undefined // the async path rejects it
-    const format = this.#options.tokenFormat
-    if (!this.#opaque || format === 'jwt' || (format === 'auto' && looksLikeJws(token))) {
+    if (!this.#opaque || this.#isJwt(token)) {
       return this.#cachedJwt(token, Date.now())
     }
     const verified = this.#opaque.verifyCached(token)

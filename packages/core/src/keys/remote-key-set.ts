@@ -5,8 +5,9 @@
  * server verifies within seconds while a flood of unknown `kid`s costs one fetch per cooldown.
  */
 import type { JWSHeaderParameters, CryptoKey } from 'jose'
-import { AuthServerUnavailableError, InvalidTokenError } from '../errors/auth-error.js'
-import { BackoffError, CachedResource } from '../http/cached-resource.js'
+import { InvalidTokenError } from '../errors/auth-error.js'
+import { CachedResource } from '../http/cached-resource.js'
+import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import { fetchJson, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
 import type { KeySource } from './key-source.js'
 import { isJwkSet, localKeySet, type KeySelector } from './local-key-set.js'
@@ -88,24 +89,5 @@ export class RemoteKeySet implements KeySource {
 
   async warm(): Promise<void> {
     await unavailableOnFailure(this.#set.get())
-  }
-}
-
-/** Turns a failed load (network, garbage, backoff) into the 503 the API promises. */
-export async function unavailableOnFailure<T>(pending: Promise<T>): Promise<T> {
-  try {
-    return await pending
-  } catch (error) {
-    if (error instanceof BackoffError) {
-      throw new AuthServerUnavailableError(
-        'The authorization server is unavailable',
-        Math.max(1, Math.ceil(error.retryInMs / 1000)),
-      )
-    }
-    if (error instanceof AuthServerUnavailableError) throw error
-    if (error instanceof UpstreamError) {
-      throw new AuthServerUnavailableError('The authorization server is unavailable', 1)
-    }
-    throw error
   }
 }
