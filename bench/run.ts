@@ -4,7 +4,7 @@
  * 127.0.0.1, driven by autocannon from here in short slots: each round runs one slot of every
  * workload for every contender, so drift over the run touches every figure alike.
  *
- *   pnpm bench [--rounds 3] [--slot 3] [--only <contender,...>] [--workloads <workload,...>]
+ *   pnpm bench [--rounds 5] [--slot 2] [--only <contender,...>] [--workloads <workload,...>]
  *              [--connections 50] [--warmup 1] [--unique-cap 60000] [--out <dir>]
  *
  * Writes <out>/RESULTS.md and <out>/results.json (default out: bench/). All traffic stays on
@@ -41,8 +41,8 @@ const SETTLE_MS = 150
 
 const USAGE = `usage: pnpm bench [options]
 
-  --rounds <n>             rounds; each round runs one slot per workload and contender (default 3)
-  --slot <s>               seconds per slot (default 3)
+  --rounds <n>             rounds; each round runs one slot per workload and contender (default 5)
+  --slot <s>               seconds per slot (default 2)
   --only <a,b,...>         contenders to run (their bare baselines are added); default all:
                            ${CONTENDERS.map((c) => c.name).join(', ')}
   --workloads <a,b,...>    default ${WORKLOADS.join(',')}
@@ -69,8 +69,8 @@ function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      rounds: { type: 'string', default: '3' },
-      slot: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
+      slot: { type: 'string', default: '2' },
       only: { type: 'string' },
       workloads: { type: 'string', default: WORKLOADS.join(',') },
       connections: { type: 'string', default: '50' },

@@ -175,7 +175,7 @@ function markdown(results: Results): string {
     `- Parameters: ${p.rounds} rounds; each round runs one ${p.slotS} s slot of every workload for every contender (contender order rotated each round); autocannon in the measuring process, ${p.connections} connections, pipelining ${p.pipelining}, loopback; ${p.warmupS} s untimed warm-up per contender; workloads ${p.workloads}`,
     `- Tokens: RS256 (2048-bit) from @bearerguard/testing's createTestIssuer; pool ${p.poolSize.toLocaleString('en-US')}; unique ${p.uniqueSigned.toLocaleString('en-US')} signed in ${p.uniqueSigningS.toFixed(1)} s (cap ${p.uniqueCap.toLocaleString('en-US')}); invalid ${p.uniqueCap.toLocaleString('en-US')}; opaque ${p.opaquePoolSize.toLocaleString('en-US')}`,
     '',
-    'Columns: req/s is the median over rounds of responses ÷ slot duration; ÷ bare is that median ÷ the median of the bare framework of the same family in the same workload; CPU µs/req is the server process’s utime + stime over the slot (from /proc/<pid>/stat) ÷ requests sent, median over rounds; auth CPU µs/req is that minus the bare framework’s; server CPU % is CPU time ÷ slot time (100 % = one core); JWKS fetches and introspections count requests the issuer received during the contender’s slots.',
+    'Columns: req/s is the median over rounds of responses ÷ slot duration; ÷ bare is the median over rounds of the contender’s req/s ÷ the bare framework’s (same family, same workload, same round: paired, so drift of the machine between rounds cancels out); CPU µs/req is the server process’s utime + stime over the slot (from /proc/<pid>/stat) ÷ requests sent, median over rounds; auth CPU µs/req is the median over rounds of that minus the bare framework’s of the same round; server CPU % is CPU time ÷ slot time (100 % = one core); JWKS fetches and introspections count requests the issuer received during the contender’s slots.',
     '',
     '## Targets',
     '',
@@ -219,7 +219,7 @@ export async function writeResults(outDir: string, results: Results): Promise<vo
     info: results.info,
     contenders: results.contenders,
     checks: results.checks,
-    summary: results.rows,
+    summary: results.rows.map(({ byRound: _byRound, ...row }) => row), // slots hold the rounds
     targets: results.targets,
     slots: results.records,
     notes: results.notes.map((text) => ({ text })),

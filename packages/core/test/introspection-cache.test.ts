@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   MemoryCacheStore,
@@ -31,6 +32,10 @@ describe('introspectionCacheKey', () => {
     const key = introspectionCacheKey('https://as.example.com', 'secret-opaque-token')
     expect(key).not.toContain('secret')
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  })
+  it('is SHA-256(issuer, NUL, token) in base64url: keys in a shared store stay stable across versions', () => {
+    const expected = createHash('sha256').update('https://a\0tok\u00e9n').digest('base64url')
+    expect(introspectionCacheKey('https://a', 'tok\u00e9n')).toBe(expected)
   })
   it('differs per issuer', () => {
     expect(introspectionCacheKey('https://a', 't')).not.toBe(

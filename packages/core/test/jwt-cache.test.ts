@@ -183,7 +183,7 @@ describe('VerifiedTokenCache', () => {
     for (const token of ['a', 'b', 'c'])
       cache.set(token, { issuer: 'i', value: {}, generation: 0 }, {}, Date.now())
     expect(cache.size).toBe(2)
-    expect(cache.get('a')).toBeUndefined()
+    expect(cache.get('a', Date.now())).toBeUndefined()
   })
   it('is bounded by memory', () => {
     const cache = new VerifiedTokenCache<object>({ max: 1000, ttl: 60, maxBytes: 10_000 })
@@ -200,6 +200,18 @@ describe('VerifiedTokenCache', () => {
       Date.now(),
     )
     expect(cache.size).toBe(0)
+  })
+  it('serves an entry until its lifetime ends, then drops it', () => {
+    const cache = new VerifiedTokenCache<object>({ max: 10, ttl: 60 })
+    const now = Date.now()
+    const entry = { issuer: 'i', value: {}, generation: 0 }
+    cache.set('t', entry, { exp: now / 1000 + 10 }, now)
+    expect(cache.get('t', now + 9_999)).toBe(entry)
+    expect(cache.get('t', now + 10_000)).toBeUndefined()
+    expect(cache.size).toBe(0)
+    cache.set('u', entry, {}, now) // the 60 s ceiling
+    expect(cache.get('u', now + 59_999)).toBe(entry)
+    expect(cache.get('u', now + 60_000)).toBeUndefined()
   })
 })
 
@@ -259,6 +271,36 @@ describe('guard.authenticateCached with opaque tokens', () => {
     const guard = introspecting()
     await status(guard, 'unknown-opaque')
     expect(() => guard.authenticateCached(request('unknown-opaque'))).toThrow(/not active/)
+  })
+  it('builds the identity once per introspection result, and only for its own token', async () => {
+    const guard = introspecting()
+    const token = await issuer.opaqueToken({ sub: 'dave', scope: 'a b' })
+    await guard.authenticate(request(token))
+    const first = guard.authenticateCached(request(token))
+    const second = guard.authenticateCached(request(token))
+    expect(second?.scopes).toBe(first?.scopes) // the same frozen identity, not rebuilt
+    expect(second).toEqual(first)
+  })
+  it('a store answering one entry for every key never lends one token’s identity to another', async () => {
+    const entry = {
+      active: true as const,
+      issuer: issuer.url,
+      claims: { sub: 'shared', scope: 'a', aud: AUDIENCE },
+    }
+    const store = {
+      get: async () => entry,
+      peek: () => entry,
+      set: async () => {},
+      delete: async () => {},
+    }
+    const guard = guardOf({
+      introspection: { clientId: 'test-client', clientSecret: 'test-secret', cache: { store } },
+    })
+    const a = guard.authenticateCached(request('opaque-token-a'))
+    const b = guard.authenticateCached(request('opaque-token-b'))
+    expect(a?.token).toBe('opaque-token-a')
+    expect(b?.token).toBe('opaque-token-b')
+    expect((await guard.authenticate(request('opaque-token-a')))?.token).toBe('opaque-token-a')
   })
   it('an opaque token revoked through the guard is no longer answered from the cache', async () => {
     const guard = introspecting()

@@ -132,6 +132,8 @@ class BearerGuard implements Guard {
   readonly #opaque: OpaqueTokenVerifier | undefined
   /** Verified JWTs, with the identity built from them (see verified-token-cache.ts). */
   readonly #verified: VerifiedTokenCache<AuthInfoBase> | undefined
+  /** Identities built from introspection results, by the result's claims object. */
+  readonly #opaqueIdentities = new WeakMap<object, AuthInfoBase>()
   #closed = false
 
   constructor(options: ResolvedOptions) {
@@ -217,36 +219,44 @@ class BearerGuard implements Guard {
     if (!this.#opaque || this.#isJwt(token)) {
       return this.#verifyJwt(token)
     }
-    const { issuer, claims } = await this.#opaque.verify(token)
-    return buildAuthInfo({
-      token,
-      format: 'opaque',
-      issuer,
-      claims,
-      scopeClaims: this.#options.scopeClaims,
-    })
+    return this.#opaqueIdentity(token, await this.#opaque.verify(token))
   }
 
   /** The identity of a token the caches can vouch for without waiting, or undefined. */
   #cached(token: string): AuthInfoBase | undefined {
     if (token.length > this.#options.maxTokenLength) return undefined // the async path rejects it
-    if (!this.#opaque || this.#isJwt(token)) {
-      return this.#cachedJwt(token, Date.now())
-    }
+    // Only tokens verified as JWTs are in the verified-token cache: a hit settles the format
+    // without looking at the token again.
+    const jwt = this.#cachedJwt(token, Date.now())
+    if (jwt || !this.#opaque || this.#isJwt(token)) return jwt
     const verified = this.#opaque.verifyCached(token)
-    if (!verified) return undefined
-    return buildAuthInfo({
+    return verified && this.#opaqueIdentity(token, verified)
+  }
+
+  /**
+   * The identity of an active opaque token, built once per introspection result: a cached
+   * result is the same claims object on every hit, so its identity is too.
+   */
+  #opaqueIdentity(
+    token: string,
+    verified: { issuer: string; claims: Record<string, unknown> },
+  ): AuthInfoBase {
+    const built = this.#opaqueIdentities.get(verified.claims)
+    if (built?.token === token && built.issuer === verified.issuer) return built
+    const base = buildAuthInfo({
       token,
       format: 'opaque',
       ...verified,
       scopeClaims: this.#options.scopeClaims,
     })
+    this.#opaqueIdentities.set(verified.claims, base)
+    return base
   }
 
   /** A verified-token cache hit for `token` (time claims checked), or undefined. */
   #cachedJwt(token: string, now: number): AuthInfoBase | undefined {
     const cache = this.#verified
-    const hit = cache?.get(token)
+    const hit = cache?.get(token, now)
     if (!hit) return undefined
     const keys = this.#issuers.get(hit.issuer)?.keys
     if (keys?.generation === hit.generation && keys.usable()) {

@@ -4,7 +4,7 @@
  * `min(ttl, exp − now)`, inactive ones `negativeTtl`; failures are never cached. A store that
  * fails or is slow is treated as a miss, so a cache outage never fails a request.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { CacheStore, IntrospectionCacheEntry } from './cache-store.js'
 
 /** How long a store lookup may take before it counts as a miss. */
@@ -12,7 +12,7 @@ const STORE_TIMEOUT_MS = 250
 
 /** The cache key of `token` at `issuer`. */
 export function introspectionCacheKey(issuer: string, token: string): string {
-  return createHash('sha256').update(issuer).update('\0').update(token).digest('base64url')
+  return hash('sha256', `${issuer}\0${token}`, 'base64url')
 }
 
 export interface IntrospectionCacheOptions {

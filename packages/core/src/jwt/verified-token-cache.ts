@@ -14,6 +14,12 @@ export interface VerifiedEntry<V> {
   generation: number
 }
 
+/** What the LRU holds: the entry and the wall-clock time (ms) it must be gone by. */
+interface Held<V> {
+  entry: VerifiedEntry<V>
+  expiresAt: number
+}
+
 export interface VerifiedTokenCacheOptions {
   /** Entries held at most. */
   max: number
@@ -28,26 +34,32 @@ export interface VerifiedTokenCacheOptions {
  * ```ts
  * const cache = new VerifiedTokenCache({ max: 10_000, ttl: 300 })
  * cache.set(token, { issuer, value: auth, generation }, { exp: claims.exp, iat: claims.iat, maxTokenAge }, Date.now())
- * const hit = cache.get(token)
+ * const hit = cache.get(token, Date.now())
  * ```
  */
 export class VerifiedTokenCache<V extends object> {
-  readonly #lru: LRUCache<string, VerifiedEntry<V>>
+  readonly #lru: LRUCache<string, Held<V>>
   readonly #ttlMs: number
 
   constructor(options: VerifiedTokenCacheOptions) {
     this.#ttlMs = options.ttl * 1000
-    this.#lru = new LRUCache<string, VerifiedEntry<V>>({
+    // Expiry is kept here rather than by lru-cache's TTL: a hit then costs one Map lookup and
+    // one comparison with the time the caller already has (lru-cache's TTL reads its own clock).
+    this.#lru = new LRUCache<string, Held<V>>({
       max: options.max,
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
       // tokens are ASCII; claims are a few hundred bytes once parsed
-      sizeCalculation: (_entry, token) => token.length * 2 + 1024,
-      ttlAutopurge: false,
+      sizeCalculation: (_held, token) => token.length * 2 + 1024,
     })
   }
 
-  get(token: string): VerifiedEntry<V> | undefined {
-    return this.#lru.get(token)
+  /** The entry for `token` if it is still within its lifetime at `nowMs` (an expired one is dropped). */
+  get(token: string, nowMs: number): VerifiedEntry<V> | undefined {
+    const held = this.#lru.get(token)
+    if (!held) return undefined
+    if (nowMs < held.expiresAt) return held.entry
+    this.#lru.delete(token)
+    return undefined
   }
 
   /**
@@ -66,7 +78,7 @@ export class VerifiedTokenCache<V extends object> {
       ttl = Math.min(ttl, (limits.iat + limits.maxTokenAge) * 1000 - nowMs)
     }
     if (!(ttl >= 1)) return
-    this.#lru.set(token, entry, { ttl: Math.floor(ttl) })
+    this.#lru.set(token, { entry, expiresAt: nowMs + ttl })
   }
 
   delete(token: string): void {
