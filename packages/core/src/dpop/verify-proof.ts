@@ -1,5 +1,6 @@
 /**
- * Checks a DPoP proof (RFC 9449 §4.3) for one request. jose verifies the JWS: `typ`
+ * Checks a DPoP proof (RFC 9449 §4.3) for one request. The proof must be a compact JWS in
+ * canonical base64url (one spelling per proof, as for access tokens). jose verifies the JWS: `typ`
  * `dpop+jwt`, an allowed asymmetric `alg`, a public `jwk` in the header (a private or symmetric
  * key is refused by jose's EmbeddedJWK), the signature by that key. Then, here: the required
  * claims, `htm` and `htu` against the request, `iat` within the window, `ath` against the
@@ -45,6 +46,16 @@ export interface ProofRequest {
 }
 
 /**
+ * Every part in canonical base64url (no stray bits in the last character), as for access
+ * tokens: one proof has one spelling.
+ */
+function canonical(proof: string): boolean {
+  return proof
+    .split('.')
+    .every((part) => Buffer.from(part, 'base64url').toString('base64url') === part)
+}
+
+/**
  * The JWK SHA-256 thumbprint (RFC 7638) of the proof's key, once every check passed; throws
  * {@link InvalidDpopProofError}, {@link UseDpopNonceError}, or a 503 when the replay store fails.
  *
@@ -59,7 +70,7 @@ export async function verifyDpopProof(
   nowMs: number,
 ): Promise<string> {
   const { proof } = request
-  if (proof.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(proof)) {
+  if (proof.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(proof) || !canonical(proof)) {
     throw new InvalidDpopProofError('DPoP proof is not a compact JWS')
   }
   let verified: Awaited<ReturnType<typeof jwtVerify>>
