@@ -93,7 +93,7 @@ export function parseConfig(
     options.externalGuard && isObject(value) && value.guard === undefined
       ? { ...value, guard: { issuer: 'external', audience: 'external' } }
       : value
-  const parsed = configSchema.safeParse(input)
+  const parsed = configSchema.safeParse(input, { reportInput: true })
   if (!parsed.success) throw new GatewayConfigError(source, parsed.error.issues.map(toIssue))
   const config = parsed.data
   const issues: ConfigIssue[] = []
