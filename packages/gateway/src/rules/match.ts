@@ -2,7 +2,8 @@
  * The rule table: method, host and path pattern → what the request needs. Rules are tried in
  * the order written and the first match wins; a request no rule matches is denied. Paths are
  * matched with path-to-regexp 8 against the normalised path (dot segments resolved, percent
- * escapes kept as sent), case-sensitively, without the query string.
+ * escapes kept as sent), without the query string, case-insensitively and with an optional
+ * trailing slash (path-to-regexp's defaults, as in Express routing).
  */
 import { scopeRequirement, type ScopeRequirement } from '@bearerguard/core'
 import { match as compilePath } from 'path-to-regexp'
