@@ -63,7 +63,6 @@ export class IdentityHeaders {
   #sanitise(value: string): string | undefined {
     // eslint-disable-next-line no-control-regex
     const clean = value.replace(/[\x00-\x1f\x7f]/g, '').trim()
-    // eslint-disable-next-line no-control-regex
     if (!/[^\x20-\x7e]/.test(clean)) return clean
     if (this.#config.nonAscii === 'drop') return undefined
     return clean.replace(/[^\x20-\x7e]+/gu, (chars) => encodeURIComponent(chars))

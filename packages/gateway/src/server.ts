@@ -122,7 +122,7 @@ export interface Gateway {
  * ```
  */
 export function createGateway(
-  config: CheckedConfig | GatewayConfigInput,
+  config: CheckedConfig | GatewayConfigObject,
   options: GatewayOptions = {},
 ): Gateway {
   const checked = isChecked(config)
@@ -131,7 +131,21 @@ export function createGateway(
   return new BearerguardGateway(checked, options)
 }
 
-function isChecked(value: CheckedConfig | GatewayConfigInput): value is CheckedConfig {
+/**
+ * A configuration written in code: as in a file, but `guard` may be left out when a guard is
+ * passed in {@link GatewayOptions}.
+ *
+ * @example
+ * ```ts
+ * const config: GatewayConfigObject = { proxy: { port: 8080, upstream: 'http://127.0.0.1:3000' }, rules: [{ path: '/{*any}', authenticated: true }] }
+ * createGateway(config, { guard })
+ * ```
+ */
+export type GatewayConfigObject = Omit<GatewayConfigInput, 'guard'> & {
+  guard?: GatewayConfigInput['guard']
+}
+
+function isChecked(value: CheckedConfig | GatewayConfigObject): value is CheckedConfig {
   return 'rules' in value && typeof (value.rules as { match?: unknown }).match === 'function'
 }
 

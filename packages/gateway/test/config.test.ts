@@ -68,7 +68,11 @@ rules:
       'guard:\n  issuer: ${ENV:BG_NOT_SET}\n  audience: x\nrules: []\n',
     )
     await expect(loadConfig(path, {})).rejects.toMatchObject({
-      issues: [{ path: 'guard.issuer', message: expect.stringContaining('BG_NOT_SET is not set') }],
+      // reported together with the rest of the file's problems
+      issues: expect.arrayContaining([
+        { path: 'guard.issuer', message: expect.stringContaining('BG_NOT_SET is not set') },
+        { path: 'rules', message: expect.stringContaining('needs at least one rule') },
+      ]),
     })
   })
   it('a missing file, and invalid YAML', async () => {
@@ -132,8 +136,10 @@ describe('every mistake with its path and the fix', () => {
       ],
       identity: { headers: { subject: 'X Subject' } },
     })
+    // one run reports them all, the path pattern too
     expect(issues.map((i) => i.path).sort()).toEqual(
       [
+        'rules[0].path',
         'rules[1].scopes[0]',
         'rules[2].methods[0]',
         'rules[3].hosts[0]',
@@ -143,7 +149,6 @@ describe('every mistake with its path and the fix', () => {
     expect(issues.find((i) => i.path === 'rules[1].scopes[0]')?.message).toContain(
       'RFC 6749 scope token',
     )
-    // path patterns are compiled once the shape is right
     expect(issuesOf({ guard: GUARD, rules: [{ path: '/files/:', authenticated: true }] })).toEqual([
       { path: 'rules[0].path', message: expect.stringContaining('use path-to-regexp 8 syntax') },
     ])

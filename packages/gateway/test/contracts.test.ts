@@ -165,12 +165,16 @@ describe('contract specifics', () => {
   it('nginx: a missing X-Original-URI → 400 naming the header', async () => {
     const res = await fetch(`${gw.api}/nginx`, { headers: { 'x-original-method': 'GET' } })
     expect(res.status).toBe(400)
-    expect((await res.json()).error_description).toContain('X-Original-URI')
+    expect(((await res.json()) as { error_description: string }).error_description).toContain(
+      'X-Original-URI',
+    )
   })
   it('Traefik: a bad X-Forwarded-Proto → 400', async () => {
     const res = await traefik('GET', '/orders', { 'x-forwarded-proto': 'gopher' })
     expect(res.status).toBe(400)
-    expect((await res.json()).error_description).toContain('X-Forwarded-Proto')
+    expect(((await res.json()) as { error_description: string }).error_description).toContain(
+      'X-Forwarded-Proto',
+    )
   })
   it('an unknown endpoint → 404', async () => {
     expect((await fetch(`${gw.api}/nope`)).status).toBe(404)
@@ -189,7 +193,9 @@ describe('forwarded headers only from trusted hops', () => {
           headers: { ...bearer(token), 'x-original-uri': '/orders', 'x-original-method': 'GET' },
         })
         expect(res.status).toBe(403)
-        expect((await res.json()).error_description).toMatch(/trusted proxies/)
+        expect(((await res.json()) as { error_description: string }).error_description).toMatch(
+          /trusted proxies/,
+        )
       }
     } finally {
       await strict.close()

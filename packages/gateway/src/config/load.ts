@@ -69,10 +69,9 @@ export async function loadConfig(
       })),
     )
   }
-  const issues: ConfigIssue[] = []
-  const value = substituteEnv(doc.toJS(), env, issues)
-  if (issues.length > 0) throw new GatewayConfigError(file, issues)
-  return parseConfig(value, { source: file })
+  const envIssues: ConfigIssue[] = []
+  const value = substituteEnv(doc.toJS(), env, envIssues)
+  return parseConfig(value, { source: file, issues: envIssues })
 }
 
 /**
@@ -86,22 +85,61 @@ export async function loadConfig(
  */
 export function parseConfig(
   value: unknown,
-  options: { source?: string; externalGuard?: boolean } = {},
+  options: {
+    source?: string
+    externalGuard?: boolean
+    /** Problems found before (missing environment variables): reported with the rest. */
+    issues?: readonly ConfigIssue[]
+  } = {},
 ): CheckedConfig {
+  const earlier = options.issues ?? []
   const source = options.source ?? 'the configuration'
   const input =
     options.externalGuard && isObject(value) && value.guard === undefined
       ? { ...value, guard: { issuer: 'external', audience: 'external' } }
       : value
   const parsed = configSchema.safeParse(input, { reportInput: true })
-  if (!parsed.success) throw new GatewayConfigError(source, parsed.error.issues.map(toIssue))
+  if (!parsed.success) {
+    // the shape is wrong, but patterns and addresses that are there can still be checked, so
+    // that one run reports as much as it can
+    const issues = [...earlier, ...parsed.error.issues.map(toIssue)]
+    if (isObject(input)) {
+      const rules: unknown[] = Array.isArray(input.rules) ? input.rules : []
+      rules.forEach((rule, i) => {
+        if (isObject(rule) && typeof rule.path === 'string' && rule.path.startsWith('/')) {
+          const found: ConfigIssue[] = []
+          compileRules([{ path: rule.path, public: true }], found)
+          for (const issue of found) issues.push({ ...issue, path: `rules[${i}].path` })
+        }
+      })
+      if (Array.isArray(input.trustedProxies)) {
+        const list: unknown[] = input.trustedProxies
+        compileTrust(
+          list.filter((entry): entry is string => typeof entry === 'string'),
+          issues,
+        )
+      }
+    }
+    throw new GatewayConfigError(source, dedupe(issues))
+  }
   const config = parsed.data
-  const issues: ConfigIssue[] = []
+  const issues: ConfigIssue[] = [...earlier]
   const rules = compileRules(config.rules, issues)
   const trust = compileTrust(config.trustedProxies, issues)
   if (!options.externalGuard) checkGuard(config, issues)
-  if (issues.length > 0) throw new GatewayConfigError(source, issues)
+  if (issues.length > 0) throw new GatewayConfigError(source, dedupe(issues))
   return { config, rules, trust }
+}
+
+/** One issue per path and message (an empty substituted value may fail twice). */
+function dedupe(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>()
+  return issues.filter((i) => {
+    const key = `${i.path}\n${i.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -49,14 +49,16 @@ export class GatewayMetrics {
       labelNames: ['result'],
       registers,
     })
-    const self = this
+    const ratio = () => {
+      const total = this.#hits + this.#misses
+      return total === 0 ? 0 : this.#hits / total
+    }
     new Gauge({
       name: 'bearerguard_gateway_token_cache_hit_ratio',
       help: 'hits / (hits + misses) of the token caches since start (0 before any token)',
       registers,
       collect() {
-        const total = self.#hits + self.#misses
-        this.set(total === 0 ? 0 : self.#hits / total)
+        this.set(ratio())
       },
     })
     this.#fetchFailures = new Counter({
