@@ -8,7 +8,14 @@ import type { ContractProblem, OriginalRequest } from './contracts/original-requ
 import type { IdentityHeaders } from './identity-headers.js'
 import type { Rule, Rules } from './rules/match.js'
 
-/** Why a request was denied (a label of the decisions metric). */
+/**
+ * Why a request was denied (a label of the decisions metric).
+ *
+ * @example
+ * ```ts
+ * if (!decision.allow && decision.reason === 'unavailable') alertOncall()
+ * ```
+ */
 export type DenyReason =
   | 'no_rule'
   | 'deny_rule'
@@ -20,7 +27,14 @@ export type DenyReason =
   | 'insufficient_scope'
   | 'unavailable'
 
-/** Why a request was allowed. */
+/**
+ * Why a request was allowed.
+ *
+ * @example
+ * ```ts
+ * if (decision.allow && decision.reason === 'public') assert(decision.auth === undefined)
+ * ```
+ */
 export type AllowReason = 'public' | 'authenticated' | 'scopes'
 
 /**

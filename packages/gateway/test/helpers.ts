@@ -22,6 +22,7 @@ export const RULES: GatewayConfigInput['rules'] = [
   { path: '/upload', methods: ['POST', 'PUT'], authenticated: true },
   { path: '/stream', authenticated: true },
   { path: '/slow', authenticated: true },
+  { path: '/hang', authenticated: true },
   { path: '/ws', authenticated: true },
   { path: '/tenant', hosts: ['*.tenants.example'], authenticated: true },
 ]
@@ -36,7 +37,8 @@ export interface Upstream {
 
 /**
  * An upstream that answers JSON `{ method, url, headers, bodyLength, body }`, streams on
- * /stream (one chunk, then the rest when the client has the first), waits on /slow, and
+ * /stream (one chunk, then the rest when the client has the first), waits on /slow (0.8 s)
+ * and /hang (20 s), and
  * speaks WebSocket (echo) on /ws.
  */
 export async function startUpstream(): Promise<Upstream> {
@@ -58,6 +60,10 @@ export async function startUpstream(): Promise<Upstream> {
       return
     }
     if (req.url?.startsWith('/slow')) await new Promise((resolve) => setTimeout(resolve, 800))
+    if (req.url?.startsWith('/hang')) {
+      // answers only after 20 s (or never: close() drops the connection)
+      await new Promise((resolve) => setTimeout(resolve, 20_000).unref())
+    }
     const text = JSON.stringify({
       method: req.method,
       url: req.url,

@@ -207,7 +207,7 @@ describe('upstream failures', () => {
       proxy: { port: 0, upstream: upstream.url, timeout: 200 },
     })
     try {
-      const res = await fetch(`${g.proxy as string}/slow`, { headers: bearer(token) })
+      const res = await fetch(`${g.proxy as string}/hang`, { headers: bearer(token) })
       expect(res.status).toBe(504)
       expect(await res.json()).toMatchObject({ error: 'gateway_timeout' })
     } finally {

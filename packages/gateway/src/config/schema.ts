@@ -184,7 +184,15 @@ const proxySchema = z
   })
   .strict()
 
-/** The whole configuration file. */
+/**
+ * The whole configuration file (zod). `parseConfig` and `loadConfig` use it and add the checks
+ * only building can do.
+ *
+ * @example
+ * ```ts
+ * const result = configSchema.safeParse({ guard: { issuer, audience }, rules: [{ path: '/health', public: true }] })
+ * ```
+ */
 export const configSchema = z
   .object({
     guard: guardSchema,
@@ -220,11 +228,40 @@ export const configSchema = z
   })
   .strict()
 
-/** The configuration file as written. */
+/**
+ * The configuration file as written.
+ *
+ * @example
+ * ```ts
+ * const input: GatewayConfigInput = { guard: { issuer, audience }, rules: [{ path: '/orders', scopes: ['orders:read'] }] }
+ * ```
+ */
 export type GatewayConfigInput = z.input<typeof configSchema>
-/** The configuration with defaults applied. */
+/**
+ * The configuration with defaults applied.
+ *
+ * @example
+ * ```ts
+ * const { config }: { config: GatewayConfig } = await loadConfig('gateway.yaml')
+ * config.api.port // 4456 unless set
+ * ```
+ */
 export type GatewayConfig = z.output<typeof configSchema>
-/** One rule with defaults applied. */
+/**
+ * One rule with defaults applied.
+ *
+ * @example
+ * ```ts
+ * const rule: RuleConfig = { path: '/orders', methods: ['POST'], scopes: ['orders:write', 'admin'], scopesMatch: 'any' }
+ * ```
+ */
 export type RuleConfig = z.output<typeof ruleSchema>
-/** The identity header settings with defaults applied. */
+/**
+ * The identity header settings with defaults applied.
+ *
+ * @example
+ * ```ts
+ * new IdentityHeaders(config.identity satisfies IdentityConfig)
+ * ```
+ */
 export type IdentityConfig = GatewayConfig['identity']

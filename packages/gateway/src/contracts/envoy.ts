@@ -13,6 +13,9 @@ import {
 } from './original-request.js'
 
 /**
+ * The original request of an Envoy `ext_authz` check (`prefix` is its `path_prefix`), or the
+ * problem with it.
+ *
  * @example
  * ```ts
  * const original = fromEnvoy(req, trusted(req), '/envoy') // GET /envoy/orders → GET /orders

@@ -14,6 +14,8 @@ import {
 } from './original-request.js'
 
 /**
+ * The original request of an nginx `auth_request` subrequest, or the problem with it.
+ *
  * @example
  * ```ts
  * const original = fromNginx(req, trusted(req))

@@ -13,6 +13,8 @@ import {
 } from './original-request.js'
 
 /**
+ * The original request of a Traefik `forwardAuth` request, or the problem with it.
+ *
  * @example
  * ```ts
  * const original = fromTraefik(req, trusted(req))

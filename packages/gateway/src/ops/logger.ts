@@ -5,7 +5,14 @@
  */
 import { pino, type DestinationStream, type Logger } from 'pino'
 
-/** Paths pino censors in every log line. */
+/**
+ * Paths pino censors in every log line.
+ *
+ * @example
+ * ```ts
+ * pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } })
+ * ```
+ */
 export const REDACTED_PATHS = [
   'headers.authorization',
   'headers.cookie',

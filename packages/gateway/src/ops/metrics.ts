@@ -6,7 +6,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Decision } from '../decide.js'
 
-/** Where a decision was asked for. */
+/**
+ * Where a decision was asked for (the `contract` label).
+ *
+ * @example
+ * ```ts
+ * const contract: Contract = 'envoy'
+ * ```
+ */
 export type Contract = 'nginx' | 'traefik' | 'envoy' | 'proxy'
 
 /**
