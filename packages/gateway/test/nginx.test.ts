@@ -32,6 +32,7 @@ function serverBlock(gateway: string, upstream: string) {
       proxy_set_header X-Original-Method $request_method;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-Host $http_host;
+      proxy_set_header X-Bearerguard-Recheck ""; # only the error location sets it
     }
 
     # auth_request passes only 2xx, 401 and 403: a 400 or 503 from the gateway arrives as 500,
@@ -150,6 +151,16 @@ describe('nginx auth_request → gateway → upstream', () => {
     const seenAuthed = (await authed.json()) as { headers: Record<string, string> }
     expect(seenAuthed.headers['x-auth-subject']).toBe('alice')
     expect(seenAuthed.headers['x-auth-scopes']).toBe('orders:read')
+  })
+})
+
+describe('the recheck header', () => {
+  it('a client cannot send X-Bearerguard-Recheck itself to turn its 200 into a 503', async () => {
+    const token = await issuer.token({ sub: 'alice', scope: 'orders:read' })
+    const res = await fetch(`${nginx.url}/orders`, {
+      headers: { ...bearer(token), 'x-bearerguard-recheck': '1' },
+    })
+    expect(res.status).toBe(200)
   })
 })
 
