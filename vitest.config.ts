@@ -22,6 +22,7 @@ export default defineConfig({
       project('koa', 'packages/koa/test/**/*.test.ts'),
       project('testing', 'packages/testing/test/**/*.test.ts'),
       project('redis', 'packages/redis/test/**/*.test.ts'),
+      project('gateway', 'packages/gateway/test/**/*.test.ts'),
       project('cross-package', 'test/**/*.test.ts'),
       {
         // Decorators as NestJS and routing-controllers compile them.

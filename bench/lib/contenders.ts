@@ -60,6 +60,15 @@ export const CONTENDERS: readonly Contender[] = [
       "@bearerguard/koa: bearerAuth({ issuer, audience, introspection }) + requireScopes('orders:read') on @koa/router",
   },
   {
+    name: 'bearerguard-gateway',
+    family: 'http',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      "@bearerguard/gateway's decision endpoint (Envoy ext_authz contract, no path prefix): rule GET /orders → orders:read; 200 with identity headers, no body",
+  },
+  {
     name: 'express-oauth2-jwt-bearer',
     family: 'express',
     bare: false,

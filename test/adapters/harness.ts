@@ -16,6 +16,7 @@ import Koa2 from 'koa2'
 import express5 from 'express'
 import express4 from 'express4'
 import type { RequestListener } from 'node:http'
+import { gatewayApp } from './gateway-app.js'
 
 export const AUDIENCE = 'https://api.example.com'
 
@@ -96,7 +97,12 @@ export const ALL_ADAPTERS: Array<[string, MakeApp]> = [
   ['Express 4', expressApp(express4 as unknown as typeof express5)],
   koa3App,
   ['Koa 2', koaApp(Koa2 as unknown as typeof Koa3)],
+  ['gateway', gatewayApp],
 ]
 
 /** One per framework, latest major: for the slow tables (timeouts, TTLs, cooldowns). */
-export const LATEST_ADAPTERS: Array<[string, MakeApp]> = [express5App, koa3App]
+export const LATEST_ADAPTERS: Array<[string, MakeApp]> = [
+  express5App,
+  koa3App,
+  ['gateway', gatewayApp],
+]

@@ -1,0 +1,201 @@
+/**
+ * The one decision every contract and the reverse proxy share: find the rule, authenticate
+ * (the guard's synchronous cache first, `authenticate()` only when it cannot tell), check the
+ * rule's scopes, and say allow (with identity headers) or deny (with the exact response).
+ */
+import { AuthError, type AuthInfo, type Guard } from '@bearerguard/core'
+import type { ContractProblem, OriginalRequest } from './contracts/original-request.js'
+import type { IdentityHeaders } from './identity-headers.js'
+import type { Rule, Rules } from './rules/match.js'
+
+/**
+ * Why a request was denied (a label of the decisions metric).
+ *
+ * @example
+ * ```ts
+ * if (!decision.allow && decision.reason === 'unavailable') alertOncall()
+ * ```
+ */
+export type DenyReason =
+  | 'no_rule'
+  | 'deny_rule'
+  | 'untrusted_hop'
+  | 'bad_forwarded'
+  | 'unauthorized'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unavailable'
+
+/**
+ * Why a request was allowed.
+ *
+ * @example
+ * ```ts
+ * if (decision.allow && decision.reason === 'public') assert(decision.auth === undefined)
+ * ```
+ */
+export type AllowReason = 'public' | 'authenticated' | 'scopes'
+
+/**
+ * The outcome of one request.
+ *
+ * @example
+ * ```ts
+ * const decision = await decide(deps, original)
+ * if (decision.allow) proxy(req, decision.headers)
+ * else res.writeHead(decision.status, decision.headers).end(JSON.stringify(decision.body))
+ * ```
+ */
+export type Decision =
+  | {
+      allow: true
+      reason: AllowReason
+      rule: Rule
+      auth: AuthInfo | undefined
+      /** Identity headers for the upstream. */
+      headers: Record<string, string>
+      /** Headers for the client's answer: `dpop-nonce` for DPoP requests when nonces are on. */
+      responseHeaders: Record<string, string>
+    }
+  | {
+      allow: false
+      reason: DenyReason
+      rule: Rule | undefined
+      status: number
+      /** `www-authenticate`, `retry-after` when there are. */
+      headers: Record<string, string>
+      body: { error: string; error_description?: string }
+    }
+
+/**
+ * What {@link decide} needs.
+ *
+ * @example
+ * ```ts
+ * const deps: DecideDeps = { guard, rules, identity, onCache: (hit) => metrics.cache(hit) }
+ * ```
+ */
+export interface DecideDeps {
+  guard: Guard
+  rules: Rules
+  identity: IdentityHeaders
+  /** Called once per token checked: true when the guard's caches answered synchronously. */
+  onCache?: (hit: boolean) => void
+  /** Called with anything unexpected (never an AuthError), before it becomes a 503. */
+  onUnexpected?: (error: unknown) => void
+}
+
+const NO_RULE_DESCRIPTION = 'No rule allows this request'
+const DENY_RULE_DESCRIPTION = 'This request is denied'
+
+/**
+ * Decides on one original request. Synchronous when no token has to be verified (public
+ * rules, cached tokens, malformed requests), a promise otherwise. Never rejects.
+ *
+ * @example
+ * ```ts
+ * const decision = await decide(deps, fromTraefik(req, true) as OriginalRequest)
+ * ```
+ */
+export function decide(deps: DecideDeps, original: OriginalRequest): Decision | Promise<Decision> {
+  const { request } = original
+  const rule = deps.rules.match(request.method, original.host, original.path)
+  if (!rule) return forbidden('no_rule', undefined, NO_RULE_DESCRIPTION)
+  const { action } = rule
+  if (action.kind === 'deny') return forbidden('deny_rule', rule, DENY_RULE_DESCRIPTION)
+  if (action.kind === 'public') {
+    return {
+      allow: true,
+      reason: 'public',
+      rule,
+      auth: undefined,
+      headers: {},
+      responseHeaders: {},
+    }
+  }
+  const finish = (auth: AuthInfo | undefined): Decision => {
+    if (action.kind === 'scopes') deps.guard.authorize(auth, action.requirement)
+    // RFC 9449 §9: a fresh nonce with every answer to a DPoP request
+    const nonce = auth?.scheme === 'DPoP' ? deps.guard.dpopNonce() : undefined
+    return {
+      allow: true,
+      reason: action.kind,
+      rule,
+      auth,
+      headers: deps.identity.headersFor(auth),
+      responseHeaders: nonce ? { 'dpop-nonce': nonce } : {},
+    }
+  }
+  try {
+    const cached = deps.guard.authenticateCached(request)
+    if (cached !== undefined) {
+      if (cached) deps.onCache?.(true)
+      return finish(cached ?? undefined)
+    }
+  } catch (error) {
+    return denied(deps, rule, error)
+  }
+  deps.onCache?.(false)
+  return deps.guard
+    .authenticate(request)
+    .then(finish)
+    .catch((error) => denied(deps, rule, error))
+}
+
+/**
+ * The decision for a request the contract could not read.
+ *
+ * @example
+ * ```ts
+ * const decision = problemDecision({ status: 403, reason: 'untrusted_hop', description: '…' })
+ * ```
+ */
+export function problemDecision(problem: ContractProblem): Decision {
+  return {
+    allow: false,
+    reason: problem.reason,
+    rule: undefined,
+    status: problem.status,
+    headers: {},
+    body: {
+      error: problem.status === 400 ? 'invalid_request' : 'access_denied',
+      error_description: problem.description,
+    },
+  }
+}
+
+function forbidden(reason: DenyReason, rule: Rule | undefined, description: string): Decision {
+  return {
+    allow: false,
+    reason,
+    rule,
+    status: 403,
+    headers: {},
+    body: { error: 'access_denied', error_description: description },
+  }
+}
+
+function denied(deps: DecideDeps, rule: Rule, error: unknown): Decision {
+  if (!(error instanceof AuthError)) {
+    deps.onUnexpected?.(error)
+    return {
+      allow: false,
+      reason: 'unavailable',
+      rule,
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: { error: 'temporarily_unavailable' },
+    }
+  }
+  const reason: DenyReason =
+    error.status === 503 ? 'unavailable' : ((error.code ?? 'unauthorized') as DenyReason)
+  return {
+    allow: false,
+    reason,
+    rule,
+    status: error.status,
+    headers: { ...error.headers },
+    body: error.toJSON(),
+  }
+}

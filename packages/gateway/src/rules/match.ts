@@ -1,0 +1,134 @@
+/**
+ * The rule table: method, host and path pattern → what the request needs. Rules are tried in
+ * the order written and the first match wins; a request no rule matches is denied. Paths are
+ * matched with path-to-regexp 8 against the normalised path (dot segments resolved, percent
+ * escapes kept as sent), without the query string, case-insensitively and with an optional
+ * trailing slash (path-to-regexp's defaults, as in Express routing).
+ */
+import { scopeRequirement, type ScopeRequirement } from '@bearerguard/core'
+import { match as compilePath } from 'path-to-regexp'
+import type { ConfigIssue } from '../config/config-error.js'
+import type { RuleConfig } from '../config/schema.js'
+
+/**
+ * What a matching rule asks for.
+ *
+ * @example
+ * ```ts
+ * const action: RuleAction = { kind: 'scopes', requirement: { scopes: ['orders:read'], match: 'all' } }
+ * ```
+ */
+export type RuleAction =
+  | { kind: 'scopes'; requirement: ScopeRequirement }
+  | { kind: 'authenticated' }
+  | { kind: 'public' }
+  | { kind: 'deny' }
+
+/**
+ * One compiled rule.
+ *
+ * @example
+ * ```ts
+ * const rule = compileRules([{ path: '/orders', scopes: ['orders:read'] }], []).match('GET', 'api.example.com', '/orders')
+ * rule?.index // 0
+ * ```
+ */
+export interface Rule {
+  /** Position in the configuration (0-based), for logs and metrics. */
+  readonly index: number
+  /** The path pattern as written. */
+  readonly path: string
+  readonly action: RuleAction
+}
+
+/**
+ * The compiled rule table.
+ *
+ * @example
+ * ```ts
+ * const rules = compileRules(config.rules, issues)
+ * const rule = rules.match('GET', 'api.example.com', '/orders/42')
+ * ```
+ */
+export interface Rules {
+  /** The first rule matching the request, or undefined (deny). */
+  match(method: string, host: string, path: string): Rule | undefined
+}
+
+interface CompiledRule extends Rule {
+  readonly methods: ReadonlySet<string> | undefined
+  readonly hosts: readonly string[] | undefined
+  readonly test: (path: string) => boolean
+}
+
+/**
+ * Compiles the rules of a configuration; problems (a bad path pattern, a bad scope) go to
+ * `issues` with the rule's path.
+ *
+ * @example
+ * ```ts
+ * const issues: ConfigIssue[] = []
+ * const rules = compileRules([{ path: '/health', public: true }], issues)
+ * ```
+ */
+export function compileRules(configs: readonly RuleConfig[], issues: ConfigIssue[]): Rules {
+  const compiled: CompiledRule[] = []
+  configs.forEach((config, index) => {
+    let test: (path: string) => boolean
+    try {
+      const matcher = compilePath(config.path, { decode: false })
+      test = (path) => matcher(path) !== false
+    } catch (error) {
+      issues.push({
+        path: `rules[${index}].path`,
+        message: `is not a valid path pattern (${(error as Error).message.split('\n')[0]}); use path-to-regexp 8 syntax, e.g. /orders/:id or /files/*path`,
+      })
+      return
+    }
+    const methods = config.methods ? new Set(config.methods) : undefined
+    if (methods?.has('GET')) methods.add('HEAD')
+    compiled.push({
+      index,
+      path: config.path,
+      action: actionOf(config),
+      methods,
+      hosts: config.hosts,
+      test,
+    })
+  })
+  return {
+    match(method, host, path) {
+      const m = method.toUpperCase()
+      const h = host.toLowerCase()
+      for (const rule of compiled) {
+        if (rule.methods && !rule.methods.has(m)) continue
+        if (rule.hosts && !rule.hosts.some((pattern) => hostMatches(pattern, h))) continue
+        if (rule.test(path)) return rule
+      }
+      return undefined
+    },
+  }
+}
+
+function actionOf(config: RuleConfig): RuleAction {
+  if (config.public) return { kind: 'public' }
+  if (config.deny) return { kind: 'deny' }
+  if (config.scopes) {
+    return {
+      kind: 'scopes',
+      requirement: scopeRequirement(config.scopes, config.scopesMatch ?? 'all', 'rules'),
+    }
+  }
+  return { kind: 'authenticated' }
+}
+
+/**
+ * `api.example.com` matches that host on any port; `api.example.com:8443` that port only;
+ * `*.example.com` any host ending in `.example.com` (not `example.com` itself).
+ */
+function hostMatches(pattern: string, host: string): boolean {
+  const hasPort = /:\d+$/.test(pattern)
+  const subject = hasPort ? host : host.replace(/:\d+$/, '')
+  if (pattern.startsWith('*.')) return subject.endsWith(pattern.slice(1))
+  return subject === pattern
+}

@@ -1,0 +1,532 @@
+/**
+ * The gateway: the decision API (nginx, Traefik and Envoy contracts, `/healthz`, `/readyz`,
+ * `/metrics`) and, when configured, the reverse proxy — each a plain node:http request
+ * listener, so they can be served by `listen()` or mounted in any node:http server.
+ */
+import type { TLSSocket } from 'node:tls'
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { Guard } from '@bearerguard/core'
+import type { RedisCacheStore } from '@bearerguard/redis'
+import type { DestinationStream, Logger } from 'pino'
+import { parseConfig, type CheckedConfig } from './config/load.js'
+import type { GatewayConfig, GatewayConfigInput } from './config/schema.js'
+import { fromEnvoy } from './contracts/envoy.js'
+import { fromNginx } from './contracts/nginx.js'
+import {
+  firstValue,
+  isProblem,
+  originalRequest,
+  type ContractProblem,
+  type OriginalRequest,
+} from './contracts/original-request.js'
+import { fromTraefik } from './contracts/traefik.js'
+import { decide, problemDecision, type DecideDeps, type Decision } from './decide.js'
+import { guardFromConfig } from './guard-from-config.js'
+import { IdentityHeaders } from './identity-headers.js'
+import { readiness } from './ops/health.js'
+import { createLogger, pathForLog } from './ops/logger.js'
+import { GatewayMetrics, type Contract } from './ops/metrics.js'
+import {
+  FormBodyTooLargeError,
+  hasFormBody,
+  readFormBody,
+  type FormBody,
+} from './proxy/form-body.js'
+import { ReverseProxy, writeRaw, type ForwardOptions } from './proxy/reverse-proxy.js'
+
+/** Set by nginx's error-page location when it asks again for the exact answer (see README). */
+const NGINX_RECHECK = 'x-bearerguard-recheck'
+
+/**
+ * Options of {@link createGateway} besides the configuration.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway(config, { guard: createGuard({ issuer, audience }), logger: pino({ level: 'warn' }) })
+ * ```
+ */
+export interface GatewayOptions {
+  /** A guard to use instead of building one from `config.guard` (then `guard` may be left out). */
+  guard?: Guard
+  /** A pino logger; default: JSON lines on stdout at `config.logging.level`. */
+  logger?: Logger
+  /** Where the default logger writes (tests). */
+  logDestination?: DestinationStream
+  /** Metrics registry holder; default: a new one. */
+  metrics?: GatewayMetrics
+}
+
+/**
+ * Where {@link Gateway.listen} listens.
+ *
+ * @example
+ * ```ts
+ * const { api, proxy } = await gateway.listen()
+ * console.log(`decisions on ${api.port}, proxy on ${proxy?.port}`)
+ * ```
+ */
+export interface GatewayAddresses {
+  api: AddressInfo
+  proxy: AddressInfo | undefined
+}
+
+/**
+ * A running gateway's parts.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway(await loadConfig('gateway.yaml'))
+ * await gateway.listen()
+ * process.on('SIGTERM', () => void gateway.close())
+ * ```
+ */
+export interface Gateway {
+  /** The decision API's request listener. */
+  readonly api: RequestListener
+  /** The reverse proxy's request listener (undefined without `proxy` in the config). */
+  readonly proxy: RequestListener | undefined
+  /** The reverse proxy's `upgrade` listener. */
+  readonly upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined
+  readonly config: GatewayConfig
+  readonly guard: Guard
+  readonly metrics: GatewayMetrics
+  readonly logger: Logger
+  /** Listens on the configured addresses. */
+  listen(): Promise<GatewayAddresses>
+  /**
+   * Graceful stop: stops accepting, lets in-flight requests finish (up to `shutdownTimeout`),
+   * closes upgraded connections, the upstream connections and the guard.
+   */
+  close(): Promise<void>
+}
+
+/**
+ * Creates a gateway from a configuration (a checked one from `loadConfig`, or an object that
+ * is checked now: a wrong one throws `GatewayConfigError`).
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({
+ *   guard: { issuer: 'https://as.example.com', audience: 'https://api.example.com' },
+ *   proxy: { port: 8080, upstream: 'http://127.0.0.1:3000' },
+ *   rules: [{ path: '/orders{/*rest}', scopes: ['orders:read'] }],
+ * })
+ * await gateway.listen()
+ * ```
+ */
+export function createGateway(
+  config: CheckedConfig | GatewayConfigObject,
+  options: GatewayOptions = {},
+): Gateway {
+  const checked = isChecked(config)
+    ? config
+    : parseConfig(config, { externalGuard: options.guard !== undefined })
+  return new BearerguardGateway(checked, options)
+}
+
+/**
+ * A configuration written in code: as in a file, but `guard` may be left out when a guard is
+ * passed in {@link GatewayOptions}.
+ *
+ * @example
+ * ```ts
+ * const config: GatewayConfigObject = { proxy: { port: 8080, upstream: 'http://127.0.0.1:3000' }, rules: [{ path: '/{*any}', authenticated: true }] }
+ * createGateway(config, { guard })
+ * ```
+ */
+export type GatewayConfigObject = Omit<GatewayConfigInput, 'guard'> & {
+  guard?: GatewayConfigInput['guard']
+}
+
+function isChecked(value: CheckedConfig | GatewayConfigObject): value is CheckedConfig {
+  return 'rules' in value && typeof (value.rules as { match?: unknown }).match === 'function'
+}
+
+class BearerguardGateway implements Gateway {
+  readonly config: GatewayConfig
+  readonly guard: Guard
+  readonly metrics: GatewayMetrics
+  readonly logger: Logger
+  readonly api: RequestListener
+  readonly proxy: RequestListener | undefined
+  readonly upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined
+  readonly #trust: (address: string) => boolean
+  readonly #deps: DecideDeps
+  readonly #identity: IdentityHeaders
+  readonly #redis: RedisCacheStore | undefined
+  readonly #ownsGuard: boolean
+  readonly #reverse: ReverseProxy | undefined
+  readonly #servers: Server[] = []
+  readonly #upgraded = new Set<Duplex>()
+  #inFlight = 0
+  #drained: (() => void) | undefined
+  #draining = false
+  #closing: Promise<void> | undefined
+
+  constructor(checked: CheckedConfig, options: GatewayOptions) {
+    const { config } = checked
+    this.config = config
+    this.#trust = checked.trust
+    this.logger = options.logger ?? createLogger(config.logging.level, options.logDestination)
+    this.metrics = options.metrics ?? new GatewayMetrics()
+    if (options.guard) {
+      this.guard = options.guard
+      this.#ownsGuard = false
+    } else {
+      const built = guardFromConfig(config, { metrics: this.metrics, logger: this.logger })
+      this.guard = built.guard
+      this.#redis = built.redis
+      this.#ownsGuard = true
+    }
+    this.#identity = new IdentityHeaders(config.identity)
+    this.#deps = {
+      guard: this.guard,
+      rules: checked.rules,
+      identity: this.#identity,
+      onCache: (hit) => this.metrics.cache(hit),
+      onUnexpected: (error) => this.logger.error({ err: error }, 'unexpected error while deciding'),
+    }
+    this.api = (req, res) => this.#track(res, () => this.#handleApi(req, res))
+    if (config.proxy) {
+      const proxy = config.proxy
+      this.#reverse = new ReverseProxy({
+        upstream: proxy.upstream,
+        timeout: proxy.timeout,
+        stripAuthorization: proxy.stripAuthorization,
+        isIdentityHeader: (name) => this.#identity.isIdentityHeader(name),
+      })
+      this.proxy = (req, res) => this.#track(res, () => this.#handleProxy(req, res))
+      this.upgrade = (req, socket, head) => this.#handleUpgrade(req, socket, head)
+    }
+  }
+
+  // ── the decision API ──────────────────────────────────────────────────────────────────────
+
+  #handleApi(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+    const url = req.url ?? '/'
+    const path = pathForLog(url)
+    const { nginx, traefik, envoy } = this.config.forwardAuth
+    if (req.headers[NGINX_RECHECK] !== undefined && nginx !== false) {
+      return this.#forwardAuth('nginx', req, res, () => fromNginx(req, this.#trusted(req)), true)
+    }
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' })
+    if (path === '/readyz') {
+      return readiness(this.guard, this.#redis, this.#draining).then((report) =>
+        sendJson(res, report.ready ? 200 : 503, report),
+      )
+    }
+    if (path === '/metrics') {
+      return this.metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': this.metrics.registry.contentType })
+        res.end(text)
+      })
+    }
+    if (nginx !== false && path === nginx) {
+      return this.#forwardAuth('nginx', req, res, () => fromNginx(req, this.#trusted(req)))
+    }
+    if (traefik !== false && path === traefik) {
+      return this.#forwardAuth('traefik', req, res, () => fromTraefik(req, this.#trusted(req)))
+    }
+    if (envoy !== false && (envoy === '' || path === envoy || path.startsWith(`${envoy}/`))) {
+      return this.#forwardAuth('envoy', req, res, () => fromEnvoy(req, this.#trusted(req), envoy))
+    }
+    sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' })
+  }
+
+  #forwardAuth(
+    contract: Contract,
+    req: IncomingMessage,
+    res: ServerResponse,
+    read: () => OriginalRequest | ContractProblem,
+    recheck = false,
+  ): void | Promise<void> {
+    const started = process.hrtime.bigint()
+    const original = read()
+    const outcome = isProblem(original) ? problemDecision(original) : decide(this.#deps, original)
+    const answer = (decision: Decision) => {
+      if (recheck && decision.allow) decision = RECHECK_ALLOWED
+      this.#record(contract, req, original, decision, started)
+      if (!decision.allow) return sendDenial(res, decision)
+      const headers: Record<string, string> = { ...decision.headers, ...decision.responseHeaders }
+      if (contract === 'envoy') {
+        const remove = Object.keys(req.headers).filter(
+          (name) => this.#identity.isIdentityHeader(name) && !(name in decision.headers),
+        )
+        if (remove.length > 0) headers['x-envoy-auth-headers-to-remove'] = remove.join(',')
+      }
+      res.writeHead(200, headers)
+      res.end()
+    }
+    return outcome instanceof Promise ? outcome.then(answer) : answer(outcome)
+  }
+
+  // ── the reverse proxy ─────────────────────────────────────────────────────────────────────
+
+  async #handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint()
+    const reverse = this.#reverse as ReverseProxy
+    let form: FormBody | undefined
+    if (hasFormBody(req)) {
+      try {
+        form = await readFormBody(req, (this.config.proxy as { maxFormBody: number }).maxFormBody)
+      } catch (error) {
+        const tooLarge = error instanceof FormBodyTooLargeError
+        const status = tooLarge ? 413 : 400
+        if (!res.headersSent && !res.destroyed) {
+          res.setHeader('connection', 'close')
+          sendJson(res, status, {
+            error: 'invalid_request',
+            error_description: tooLarge
+              ? 'The form body is too large'
+              : 'The form body could not be read',
+          })
+        }
+        return
+      }
+    }
+    const { original, forward } = this.#proxied(req, form)
+    const outcome = isProblem(original) ? problemDecision(original) : decide(this.#deps, original)
+    const decision = outcome instanceof Promise ? await outcome : outcome
+    this.#record('proxy', req, original, decision, started)
+    if (!decision.allow) return sendDenial(res, decision)
+    for (const [name, value] of Object.entries(decision.responseHeaders)) res.setHeader(name, value)
+    try {
+      await reverse.forward(req, res, { ...forward, identity: decision.headers })
+    } catch (error) {
+      this.logger.warn(
+        { err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+        'upstream request failed',
+      )
+    }
+  }
+
+  #handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy())
+    if (this.#draining) {
+      writeRaw(socket, 503, { 'retry-after': '1' }, { error: 'temporarily_unavailable' })
+      return
+    }
+    const started = process.hrtime.bigint()
+    const { original, forward } = this.#proxied(req, undefined)
+    const outcome = isProblem(original) ? problemDecision(original) : decide(this.#deps, original)
+    void Promise.resolve(outcome).then(async (decision) => {
+      this.#record('proxy', req, original, decision, started)
+      if (!decision.allow) {
+        writeRaw(socket, decision.status, decision.headers, decision.body)
+        return
+      }
+      this.#upgraded.add(socket)
+      socket.once('close', () => this.#upgraded.delete(socket))
+      try {
+        const upstream = await (this.#reverse as ReverseProxy).upgrade(req, socket, head, {
+          ...forward,
+          identity: decision.headers,
+        })
+        if (upstream) {
+          this.#upgraded.add(upstream)
+          upstream.once('close', () => this.#upgraded.delete(upstream))
+        }
+      } catch (error) {
+        this.logger.warn({ err: { message: (error as Error).message } }, 'upgrade failed')
+      }
+    })
+  }
+
+  /** The original request of a proxied request, and how to forward it. */
+  #proxied(
+    req: IncomingMessage,
+    form: FormBody | undefined,
+  ): {
+    original: OriginalRequest | ContractProblem
+    forward: Omit<ForwardOptions, 'identity'>
+  } {
+    const trusted = this.#trusted(req)
+    const h = req.headers
+    const proto = (trusted && firstValue(h['x-forwarded-proto'])) || 'http'
+    const host = (trusted && firstValue(h['x-forwarded-host'])) || h.host
+    const original = originalRequest({
+      method: req.method,
+      proto,
+      host,
+      uri: req.url,
+      headers: h,
+      body: form?.fields,
+      // the client's own TLS connection (RFC 8705): only in proxy mode is the peer the client
+      clientCertificate: () => peerCertificate(req),
+      names: {
+        method: 'the method',
+        proto: 'X-Forwarded-Proto',
+        host: 'Host',
+        uri: 'The request target',
+      },
+    })
+    return {
+      original,
+      forward: {
+        clientIp: req.socket.remoteAddress ?? '',
+        proto,
+        host: host ?? '',
+        trustedHop: trusted,
+        ...(form && { body: form.raw }),
+      },
+    }
+  }
+
+  // ── shared ────────────────────────────────────────────────────────────────────────────────
+
+  #trusted(req: IncomingMessage): boolean {
+    const address = req.socket.remoteAddress
+    return address !== undefined && this.#trust(address)
+  }
+
+  #record(
+    contract: Contract,
+    req: IncomingMessage,
+    original: OriginalRequest | ContractProblem,
+    decision: Decision,
+    started: bigint,
+  ): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    this.metrics.decision(contract, decision, seconds)
+    if (!this.logger.isLevelEnabled('info')) return
+    const known = !isProblem(original)
+    this.logger.info(
+      {
+        contract,
+        method: known ? original.request.method : req.method,
+        host: known ? original.host : undefined,
+        path: known ? original.path : pathForLog(req.url ?? ''),
+        result: decision.allow ? 'allow' : 'deny',
+        status: decision.allow ? 200 : decision.status,
+        reason: decision.reason,
+        rule: decision.rule?.index,
+        subject: decision.allow ? decision.auth?.subject : undefined,
+        ms: Math.round(seconds * 1e6) / 1e3,
+      },
+      'decision',
+    )
+  }
+
+  /** Runs a handler, counting it in flight until its response closes; never lets it throw. */
+  #track(res: ServerResponse, handle: () => void | Promise<void>): void {
+    this.#inFlight++
+    res.once('close', () => {
+      this.#inFlight--
+      if (this.#inFlight === 0) this.#drained?.()
+    })
+    if (this.#draining) res.setHeader('connection', 'close')
+    const fail = (error: unknown) => {
+      this.logger.error({ err: { message: (error as Error)?.message } }, 'request failed')
+      if (!res.headersSent)
+        sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': '1' })
+      else res.destroy()
+    }
+    try {
+      const result = handle()
+      if (result instanceof Promise) result.catch(fail)
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  async listen(): Promise<GatewayAddresses> {
+    const api = createServer(this.api)
+    this.#servers.push(api)
+    const apiAddress = await listenOn(api, this.config.api.host, this.config.api.port)
+    let proxyAddress: AddressInfo | undefined
+    if (this.config.proxy && this.proxy && this.upgrade) {
+      const proxy = createServer(this.proxy)
+      proxy.on('upgrade', this.upgrade)
+      this.#servers.push(proxy)
+      proxyAddress = await listenOn(proxy, this.config.proxy.host, this.config.proxy.port)
+    }
+    return { api: apiAddress, proxy: proxyAddress }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
+    this.#draining = true
+    const closed = Promise.all(
+      this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    )
+    for (const server of this.#servers) server.closeIdleConnections()
+    const drained =
+      this.#inFlight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            this.#drained = resolve
+          })
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.config.shutdownTimeout * 1000)
+      timer.unref()
+    })
+    await Promise.race([drained, deadline])
+    clearTimeout(timer)
+    for (const socket of this.#upgraded) socket.destroy()
+    for (const server of this.#servers) server.closeAllConnections()
+    await closed
+    await this.#reverse?.close()
+    if (this.#ownsGuard) await this.guard.close()
+  }
+}
+
+/** A 200 on nginx's second look means the first answer is gone: ask the client to retry. */
+const RECHECK_ALLOWED: Decision = {
+  allow: false,
+  reason: 'unavailable',
+  rule: undefined,
+  status: 503,
+  headers: { 'retry-after': '1' },
+  body: { error: 'temporarily_unavailable', error_description: 'Please retry' },
+}
+
+function sendDenial(res: ServerResponse, decision: Extract<Decision, { allow: false }>): void {
+  sendJson(res, decision.status, decision.body, decision.headers)
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-store',
+  })
+  res.end(text)
+}
+
+function listenOn(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve(server.address() as AddressInfo)
+    })
+  })
+}
+
+/** The DER client certificate of a TLS connection, when the client presented one. */
+function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
+  const socket = req.socket as Partial<TLSSocket>
+  if (typeof socket.getPeerCertificate !== 'function') return undefined
+  const raw = socket.getPeerCertificate(false)?.raw
+  return raw && raw.length > 0 ? raw : undefined
+}
