@@ -6,6 +6,8 @@ import { formatChallenge } from '../errors/challenge.js'
 export interface ChallengeSettings {
   realm: string | undefined
   errorDescriptions: boolean
+  /** RFC 9728: the metadata document's URL goes into every challenge as `resource_metadata`. */
+  resourceMetadata?: { url: string } | undefined
 }
 
 /** Used when no realm is configured and a challenge would otherwise carry no parameter. */
@@ -32,6 +34,7 @@ export function withChallenge<E extends AuthError>(error: E, settings: Challenge
     if (settings.errorDescriptions) params.push(['error_description', error.description])
   }
   for (const [name, value] of Object.entries(error.challengeParams)) params.push([name, value])
+  if (settings.resourceMetadata) params.push(['resource_metadata', settings.resourceMetadata.url])
   if (params.every(([, value]) => value === undefined)) params[0] = ['realm', FALLBACK_REALM]
   error.headers = { 'www-authenticate': formatChallenge('Bearer', params) }
   return error

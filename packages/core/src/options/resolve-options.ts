@@ -17,6 +17,12 @@ import {
 import { GuardOptionError } from './option-error.js'
 import { isHttpUrl } from '../http/is-http-url.js'
 import {
+  resolveResourceMetadata,
+  resourceMetadataSchema,
+  resourceSchema,
+} from '../metadata/resolve-resource-metadata.js'
+import type { ResolvedResourceMetadata } from '../metadata/resource-metadata.js'
+import {
   resolveIntrospection,
   type ResolvedIntrospection,
   type TokenFormat,
@@ -50,6 +56,10 @@ export interface ResolvedOptions {
   bearerMethods: BearerMethod[]
   optional: boolean
   realm: string | undefined
+  /** RFC 9728 resource identifier. */
+  resource: string
+  /** RFC 9728 metadata settings; undefined when `resourceMetadata` is not set. */
+  resourceMetadata: ResolvedResourceMetadata | undefined
   errorDescriptions: boolean
   fetch: FetchLike
   maxTokenLength: number
@@ -147,6 +157,8 @@ const schema = z.strictObject({
     .optional(),
   optional: z.boolean().optional(),
   realm: z.string().optional(),
+  resource: resourceSchema.optional(),
+  resourceMetadata: resourceMetadataSchema.optional(),
   errorDescriptions: z.boolean().optional(),
   fetch: fn.optional(),
   maxTokenLength: positiveInt.optional(),
@@ -209,7 +221,9 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
   })
 
   const scopeClaim = o.scopeClaim ?? ['scope', 'scp']
+  const bearerMethods = [...new Set<BearerMethod>(o.bearerMethods ?? ['header'])]
   return {
+    ...resolveResourceMetadata(o, [...issuers.keys()], bearerMethods),
     ...resolveIntrospection(o, issuers),
     issuers,
     typ: o.typ ?? 'lenient',
@@ -217,7 +231,7 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
     maxTokenAge: o.maxTokenAge,
     requiredClaims: o.requiredClaims ?? ['exp'],
     scopeClaims: Array.isArray(scopeClaim) ? scopeClaim : [scopeClaim],
-    bearerMethods: [...new Set<BearerMethod>(o.bearerMethods ?? ['header'])],
+    bearerMethods,
     optional: o.optional ?? false,
     realm: o.realm,
     errorDescriptions: o.errorDescriptions ?? true,
