@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { UnauthorizedError } from '../src/errors/auth-error.js'
+import type { UnauthorizedError } from '../src/errors/auth-error.js'
 import { createGuard } from '../src/guard/create-guard.js'
 import { createMetadataEndpoint } from '../src/metadata/metadata-endpoint.js'
 import { defaultMetadataUrl, metadataPaths } from '../src/metadata/metadata-url.js'
