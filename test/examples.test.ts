@@ -15,6 +15,7 @@ const cases: Array<[name: string, dir: string, entry: string, minCommands: numbe
   ['koa-api', 'koa-api', 'src/main.ts', 6],
   ['decorators (Express)', 'decorators', 'src/express-main.ts', 6],
   ['decorators (Koa)', 'decorators', 'src/koa-main.ts', 6],
+  ['mcp-server', 'mcp-server', 'src/main.ts', 7],
 ]
 
 interface Command {
