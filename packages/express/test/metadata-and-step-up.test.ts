@@ -1,10 +1,16 @@
-/** protectedResourceMetadata(), requireStepUp() and withMcpAuth() on Express 5 and 4. */
+/** protectedResourceMetadata(), requireStepUp(), @RequireStepUp() and withMcpAuth() on Express 5 and 4. */
 import { createGuard, InsufficientUserAuthenticationError } from '@bearerguard/core'
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import type { Response } from 'express'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bearerAuth, protectedResourceMetadata, requireStepUp, withMcpAuth } from '../src/index.js'
+import {
+  bearerAuth,
+  protectedResourceMetadata,
+  requireStepUp,
+  RequireStepUp,
+  withMcpAuth,
+} from '../src/index.js'
 import { AUDIENCE, expressVersions } from './app.js'
 
 const WK = '/.well-known/oauth-protected-resource'
@@ -64,6 +70,27 @@ describe.each(expressVersions)('on %s', (_name, express) => {
     })
     const ok = await request(app).get('/pay').set('Authorization', `Bearer ${fresh}`)
     expect(ok.text).toBe('paid')
+  })
+
+  it('@RequireStepUp() on a controller method is enforced however it is mounted', async () => {
+    class Payments {
+      @RequireStepUp({ maxAge: 60 })
+      pay(_req: unknown, res: Response) {
+        res.send('paid')
+      }
+    }
+    const app = express()
+    app.set('env', 'test')
+    app.use(bearerAuth({ issuer: issuer.url, audience: AUDIENCE }))
+    app.get('/pay', new Payments().pay)
+    const old = await issuer.token({ auth_time: 1_700_000_000 })
+    const res = await request(app).get('/pay').set('Authorization', `Bearer ${old}`)
+    expect(res.status).toBe(401)
+    expect(res.headers['www-authenticate']).toContain('max_age="60"')
+    const fresh = await issuer.token({ auth_time: Math.floor(Date.now() / 1000) })
+    expect((await request(app).get('/pay').set('Authorization', `Bearer ${fresh}`)).text).toBe(
+      'paid',
+    )
   })
 
   it('withMcpAuth() gives the MCP SDK its AuthInfo shape and keeps ours', async () => {

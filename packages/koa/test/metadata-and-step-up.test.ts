@@ -1,4 +1,4 @@
-/** protectedResourceMetadata() and requireStepUp() on Koa 3 and 2. */
+/** protectedResourceMetadata(), requireStepUp(), @RequireStepUp() and toMcpAuthInfo() on Koa 3 and 2. */
 import { createGuard } from '@bearerguard/core'
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import Router from '@koa/router'
@@ -8,6 +8,7 @@ import {
   bearerAuth,
   protectedResourceMetadata,
   requireStepUp,
+  RequireStepUp,
   toMcpAuthInfo,
 } from '../src/index.js'
 import { koaVersions } from './app.js'
@@ -63,6 +64,27 @@ describe.each(koaVersions)('on %s', (_name, Koa) => {
     const fresh = await issuer.token({ auth_time: Math.floor(Date.now() / 1000) })
     const ok = await request(app.callback()).get('/pay').set('Authorization', `Bearer ${fresh}`)
     expect(ok.text).toBe('paid')
+  })
+
+  it('@RequireStepUp() on a controller method is enforced however it is mounted', async () => {
+    class Admin {
+      @RequireStepUp({ acrValues: ['urn:example:mfa'] })
+      wipe(ctx: { body: unknown }) {
+        ctx.body = 'wiped'
+      }
+    }
+    const app = new Koa()
+    const router = new Router()
+    router.use(bearerAuth({ issuer: issuer.url, audience: AUDIENCE }))
+    router.get('/wipe', new Admin().wipe)
+    app.use(router.routes())
+    const pwd = await issuer.token({ acr: 'urn:example:pwd' })
+    const res = await request(app.callback()).get('/wipe').set('Authorization', `Bearer ${pwd}`)
+    expect(res.status).toBe(401)
+    expect(res.headers['www-authenticate']).toContain('acr_values="urn:example:mfa"')
+    const mfa = await issuer.token({ acr: 'urn:example:mfa' })
+    const ok = await request(app.callback()).get('/wipe').set('Authorization', `Bearer ${mfa}`)
+    expect(ok.text).toBe('wiped')
   })
 
   it('toMcpAuthInfo(ctx.state.auth) is what an MCP transport reads from ctx.req.auth', async () => {
