@@ -29,9 +29,13 @@ export const AUDIENCE = 'https://api.example.com'
 
 /** What supertest accepts: a request listener. */
 export type App = RequestListener
+/**
+ * `trustProxy`: Express `trust proxy` / Koa `app.proxy`, so X-Forwarded-* count; `metadata`:
+ * options of `protectedResourceMetadata()` (mounted when the guard has `resourceMetadata`).
+ */
 export type MakeApp = (
   guard: Guard | GuardOptions,
-  options?: { metadata?: MetadataEndpointOptions },
+  settings?: { trustProxy?: boolean; metadata?: MetadataEndpointOptions },
 ) => App
 
 /** RFC 9470 step-up requirements of /api/mfa and /api/recent. */
@@ -40,12 +44,13 @@ export const HWK_ACR = 'urn:example:hwk'
 export const RECENT_MAX_AGE = 300
 
 function expressApp(factory: typeof express5): MakeApp {
-  return (guardOrOptions, options = {}) => {
+  return (guardOrOptions, settings = {}) => {
     const guard = toGuard(guardOrOptions)
     const app = factory()
     app.set('env', 'test') // Express's default handler would log every expected 401 otherwise
+    if (settings.trustProxy) app.set('trust proxy', true)
     if (guard.resourceMetadataUrl) {
-      app.use(bgExpress.protectedResourceMetadata(guard, options.metadata))
+      app.use(bgExpress.protectedResourceMetadata(guard, settings.metadata))
     }
     app.use(factory.urlencoded({ extended: false }))
     app.get('/health', (_req, res) => {
@@ -78,12 +83,13 @@ function expressApp(factory: typeof express5): MakeApp {
 }
 
 function koaApp(KoaVersion: typeof Koa3): MakeApp {
-  return (guardOrOptions, options = {}) => {
+  return (guardOrOptions, settings = {}) => {
     const guard = toGuard(guardOrOptions)
     const app = new KoaVersion()
     app.silent = true
+    app.proxy = settings.trustProxy === true
     if (guard.resourceMetadataUrl) {
-      app.use(bgKoa.protectedResourceMetadata(guard, options.metadata))
+      app.use(bgKoa.protectedResourceMetadata(guard, settings.metadata))
     }
     app.use(bodyParser())
     const open = new Router()

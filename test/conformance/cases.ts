@@ -10,6 +10,7 @@ import type { GuardOptions } from '@bearerguard/core'
 import type { TestIssuer } from '@bearerguard/testing'
 import { exportJWK, generateKeyPair } from 'jose'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from '../adapters/harness.js'
+import { SENDER_CONSTRAINED_CASES } from './sender-constrained-cases.js'
 
 export const AUDIENCE = 'https://api.example.com'
 
@@ -33,6 +34,10 @@ export interface CaseRequest {
   json?: Record<string, unknown>
   /** Appended to the path after `?`. */
   query?: string
+  /** More request headers (e.g. `DPoP`, `Host`, `Client-Cert`). */
+  headers?: Record<string, string | string[]>
+  /** Send the request this many times (default 1): every answer but the last must be 200. */
+  times?: number
 }
 
 export type Expected =
@@ -40,6 +45,7 @@ export type Expected =
   | { status: 400; error: 'invalid_request' }
   | { status: 401; error: 'invalid_token' }
   | { status: 401; bare: true }
+  | { status: 401; error: 'invalid_dpop_proof' | 'use_dpop_nonce' }
   | { status: 403; error: 'insufficient_scope'; scope: string }
   | { status: 401; error: 'insufficient_user_authentication'; acrValues?: string; maxAge?: string }
   | { status: 503 }
@@ -835,6 +841,7 @@ export const CASES: ConformanceCase[] = [
     request: withTokenOf((c) => c.issuer.opaqueToken({})),
     expect: { status: 503 },
   })),
+  ...SENDER_CONSTRAINED_CASES,
   // ── RFC 9470 ────────────────────────────────────────────────────────────────────────────────
   {
     group: STEP_UP,

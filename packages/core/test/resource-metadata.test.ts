@@ -126,6 +126,22 @@ describe('guard.metadata()', () => {
 })
 
 describe('dpop_bound_access_tokens_required', () => {
+  it('is true for a guard that requires DPoP, whose DPoP challenges carry the URL', async () => {
+    const guard = createGuard({ ...base, dpop: 'required', resourceMetadata: true })
+    expect(guard.metadata().dpop_bound_access_tokens_required).toBe(true)
+    const answer = await guard.authenticate({ method: 'GET', url: `${API}/x`, headers: {} }).then(
+      () => '',
+      (e: UnauthorizedError) => e.headers['www-authenticate'],
+    )
+    expect(answer).toBe(
+      `DPoP resource_metadata="${API}${WK}", algs="ES256 ES384 ES512 EdDSA PS256 PS384 PS512 RS256 RS384 RS512"`,
+    )
+    expect(
+      createGuard({ ...base, dpop: { mode: 'required' }, resourceMetadata: true }).metadata()
+        .dpop_bound_access_tokens_required,
+    ).toBe(true)
+  })
+
   it.each([
     ['required', true],
     [{ mode: 'required' }, true],
@@ -195,12 +211,13 @@ describe('resource_metadata in challenges', () => {
       }
       throw new Error('accepted')
     }
-    expect(await answer(on)).toBe(`Bearer resource_metadata="${url}"`)
+    const dpop = 'DPoP algs="ES256 ES384 ES512 EdDSA PS256 PS384 PS512 RS256 RS384 RS512"'
+    expect(await answer(on)).toBe(`Bearer resource_metadata="${url}", ${dpop}`)
     expect(await answer(on, 'Bearer not-a-jwt')).toMatch(
-      new RegExp(`^Bearer error="invalid_token", .*resource_metadata="${url}"$`),
+      new RegExp(`^Bearer error="invalid_token", [^,]*, resource_metadata="${url}", DPoP `),
     )
     expect(await answer(on, 'Bearer a b')).toMatch(/error="invalid_request".*resource_metadata=/)
-    expect(await answer(off)).toBe('Bearer realm="api"')
+    expect(await answer(off)).toBe(`Bearer realm="api", ${dpop}`)
     expect(await answer(off, 'Bearer not-a-jwt')).not.toContain('resource_metadata')
   })
 })

@@ -9,6 +9,7 @@ import {
 } from '../src/stepup/step-up-requirement.js'
 
 const MFA = 'urn:example:mfa'
+const DPOP_ALGS = 'ES256 ES384 ES512 EdDSA PS256 PS384 PS512 RS256 RS384 RS512'
 const now = 1_800_000_000
 
 function thrown(fn: () => void): unknown {
@@ -148,7 +149,9 @@ describe('guard.authorize with step-up requirements', () => {
       'Bearer realm="payments", error="insufficient_user_authentication", ' +
         'error_description="A stronger authentication is required", ' +
         `acr_values="${MFA}", max_age="300", ` +
-        'resource_metadata="https://api.example.com/.well-known/oauth-protected-resource"',
+        'resource_metadata="https://api.example.com/.well-known/oauth-protected-resource", ' +
+        // DPoP is allowed by default: a 401 also advertises it
+        `DPoP algs="${DPOP_ALGS}"`,
     )
     expect(e.toJSON()).toEqual({
       error: 'insufficient_user_authentication',

@@ -55,7 +55,8 @@ describe.each(koaVersions)('on %s', (_name, Koa) => {
     const res = await request(app.callback()).get('/pay').set('Authorization', `Bearer ${old}`)
     expect(res.status).toBe(401)
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer realm="pay", error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age="60"',
+      'Bearer realm="pay", error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age="60", ' +
+        'DPoP algs="ES256 ES384 ES512 EdDSA PS256 PS384 PS512 RS256 RS384 RS512"',
     )
     expect(res.body).toEqual({
       error: 'insufficient_user_authentication',

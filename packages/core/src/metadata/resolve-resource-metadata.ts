@@ -129,14 +129,14 @@ export function resolveResourceMetadata(
       scopesSupported: settings.scopesSupported && [...new Set(settings.scopesSupported)],
       bearerMethods: [...bearerMethods],
       fields,
-      dpopRequired: dpopRequired((o as { dpop?: unknown }).dpop),
+      dpopRequired: dpopRequired(o.dpop),
     },
   }
 }
 
 /**
  * Whether the `dpop` option (RFC 9449) asks for DPoP-bound tokens only: `'required'` or
- * `{ mode: 'required' }`. Read from the raw options, whatever their shape.
+ * `{ mode: 'required' }`.
  */
 export function dpopRequired(dpop: unknown): boolean {
   if (dpop === 'required') return true
