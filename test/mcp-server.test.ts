@@ -148,12 +148,9 @@ describe('an MCP client without a token', () => {
 
 describe("the SDK's own OAuth flow (client credentials)", () => {
   it('follows resource_metadata to the issuer, gets a token for this resource and uses it', async () => {
-    // The SDK's metadata schema requires authorization_endpoint and response_types_supported,
-    // which a client-credentials-only server may leave out (RFC 8414 §2); the flow never uses them.
-    issuer.setMetadata({
-      authorization_endpoint: `${issuer.url}/authorize`,
-      response_types_supported: ['code'],
-    })
+    // The SDK's metadata schema requires authorization_endpoint, which a client-credentials-only
+    // server may leave out (RFC 8414 §2); the client-credentials flow never uses it.
+    issuer.setMetadata({ authorization_endpoint: `${issuer.url}/authorize` })
     const provider = new ClientCredentialsProvider({
       clientId: 'test-client',
       clientSecret: 'test-secret',
