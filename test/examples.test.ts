@@ -16,6 +16,7 @@ const cases: Array<[name: string, dir: string, entry: string, minCommands: numbe
   ['decorators (Express)', 'decorators', 'src/express-main.ts', 6],
   ['decorators (Koa)', 'decorators', 'src/koa-main.ts', 6],
   ['gateway-nginx (nginx auth_request → bearerguard-gateway)', 'gateway-nginx', 'src/main.ts', 7],
+  ['mcp-server', 'mcp-server', 'src/main.ts', 7],
 ]
 
 interface Command {

@@ -9,6 +9,7 @@ import { createGateway, createLogger, GatewayMetrics, type Gateway } from '@bear
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { MakeApp } from './harness.js'
+import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
 
 const RULES = [
   { path: '/health', methods: ['GET'], public: true as const },
@@ -21,6 +22,13 @@ const RULES = [
     scopesMatch: 'any' as const,
   },
   { path: '/api/admin', methods: ['GET'], scopes: ['orders:read', 'admin'] },
+  {
+    path: '/api/mfa',
+    methods: ['GET'],
+    authenticated: true as const,
+    acrValues: [MFA_ACR, HWK_ACR],
+  },
+  { path: '/api/recent', methods: ['GET'], authenticated: true as const, maxAge: RECENT_MAX_AGE },
 ]
 
 /** The AuthInfo the upstream can rebuild from the gateway's identity headers, or null. */
@@ -65,6 +73,15 @@ function echoUpstream(): Promise<string> {
         if (path === '/api/orders')
           return send(200, { subject: auth?.subject, scopes: auth?.scopes })
         if (path === '/api/admin') return send(200, { admin: true })
+        if (path === '/api/mfa') {
+          return send(200, {
+            subject: auth?.subject,
+            scopes: auth?.scopes,
+            acr: (auth?.claims as { acr?: unknown } | undefined)?.acr,
+          })
+        }
+        if (path === '/api/recent')
+          return send(200, { subject: auth?.subject, scopes: auth?.scopes })
         send(404, { error: 'not_found' })
       })
     })
@@ -93,6 +110,8 @@ export const gatewayApp: MakeApp = (guardOrOptions, settings) => {
         {
           guard,
           logger: createLogger('silent'),
+          // as the adapters: scopes_supported only from what the test lists
+          metadata: settings?.metadata ?? {},
           metrics: new GatewayMetrics({ defaultMetrics: false }),
         },
       ),

@@ -4,9 +4,17 @@
  *
  * Routes: GET /health (unprotected); under /api (bearerAuth): GET and POST /api/me (the
  * AuthInfo as JSON, or null), GET /api/orders (orders:read), POST /api/orders (orders:write or
- * admin), GET /api/admin (orders:read and admin). POST bodies may be form-encoded.
+ * admin), GET /api/admin (orders:read and admin), GET /api/mfa (step-up: acr MFA_ACR or
+ * HWK_ACR), GET /api/recent (step-up: auth_time at most 300 s ago). POST bodies may be
+ * form-encoded. A guard with `resourceMetadata` also gets `protectedResourceMetadata()` at the
+ * root (with `metadata`, the endpoint's options).
  */
-import type { Guard, GuardOptions } from '@bearerguard/core'
+import {
+  toGuard,
+  type Guard,
+  type GuardOptions,
+  type MetadataEndpointOptions,
+} from '@bearerguard/core'
 import * as bgExpress from '@bearerguard/express'
 import * as bgKoa from '@bearerguard/koa'
 import { bodyParser } from '@koa/bodyparser'
@@ -16,20 +24,34 @@ import Koa2 from 'koa2'
 import express5 from 'express'
 import express4 from 'express4'
 import type { RequestListener } from 'node:http'
+import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
 import { gatewayApp } from './gateway-app.js'
 
 export const AUDIENCE = 'https://api.example.com'
 
 /** What supertest accepts: a request listener. */
 export type App = RequestListener
-/** `trustProxy`: Express `trust proxy` / Koa `app.proxy`, so X-Forwarded-* count. */
-export type MakeApp = (guard: Guard | GuardOptions, settings?: { trustProxy?: boolean }) => App
+/**
+ * `trustProxy`: Express `trust proxy` / Koa `app.proxy`, so X-Forwarded-* count; `metadata`:
+ * options of `protectedResourceMetadata()` (mounted when the guard has `resourceMetadata`).
+ */
+export type MakeApp = (
+  guard: Guard | GuardOptions,
+  settings?: { trustProxy?: boolean; metadata?: MetadataEndpointOptions },
+) => App
+
+/** RFC 9470 step-up requirements of /api/mfa and /api/recent. */
+export { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
 
 function expressApp(factory: typeof express5): MakeApp {
-  return (guard, settings) => {
+  return (guardOrOptions, settings = {}) => {
+    const guard = toGuard(guardOrOptions)
     const app = factory()
     app.set('env', 'test') // Express's default handler would log every expected 401 otherwise
-    if (settings?.trustProxy) app.set('trust proxy', true)
+    if (settings.trustProxy) app.set('trust proxy', true)
+    if (guard.resourceMetadataUrl) {
+      app.use(bgExpress.protectedResourceMetadata(guard, settings.metadata))
+    }
     app.use(factory.urlencoded({ extended: false }))
     app.get('/health', (_req, res) => {
       res.json({ ok: true })
@@ -49,16 +71,26 @@ function expressApp(factory: typeof express5): MakeApp {
     app.get('/api/admin', bgExpress.requireScopes('orders:read', 'admin'), (_req, res) => {
       res.json({ admin: true })
     })
+    app.get('/api/mfa', bgExpress.requireStepUp({ acrValues: [MFA_ACR, HWK_ACR] }), (req, res) => {
+      res.json({ subject: req.auth?.subject, scopes: req.auth?.scopes, acr: req.auth?.claims.acr })
+    })
+    app.get('/api/recent', bgExpress.requireStepUp({ maxAge: RECENT_MAX_AGE }), (req, res) => {
+      res.json({ subject: req.auth?.subject, scopes: req.auth?.scopes })
+    })
     app.use(bgExpress.authErrorHandler())
     return app
   }
 }
 
 function koaApp(KoaVersion: typeof Koa3): MakeApp {
-  return (guard, settings) => {
+  return (guardOrOptions, settings = {}) => {
+    const guard = toGuard(guardOrOptions)
     const app = new KoaVersion()
     app.silent = true
-    app.proxy = settings?.trustProxy === true
+    app.proxy = settings.trustProxy === true
+    if (guard.resourceMetadataUrl) {
+      app.use(bgKoa.protectedResourceMetadata(guard, settings.metadata))
+    }
     app.use(bodyParser())
     const open = new Router()
     open.get('/health', (ctx) => {
@@ -82,6 +114,13 @@ function koaApp(KoaVersion: typeof Koa3): MakeApp {
     })
     api.get('/admin', bgKoa.requireScopes('orders:read', 'admin'), (ctx) => {
       ctx.body = { admin: true }
+    })
+    api.get('/mfa', bgKoa.requireStepUp({ acrValues: [MFA_ACR, HWK_ACR] }), (ctx) => {
+      const auth = ctx.state.auth
+      ctx.body = { subject: auth?.subject, scopes: auth?.scopes, acr: auth?.claims.acr }
+    })
+    api.get('/recent', bgKoa.requireStepUp({ maxAge: RECENT_MAX_AGE }), (ctx) => {
+      ctx.body = { subject: ctx.state.auth?.subject, scopes: ctx.state.auth?.scopes }
     })
     app.use(open.routes()).use(api.routes())
     return app.callback()

@@ -1,6 +1,7 @@
 /**
  * The conformance and attack table: every case of the project's STANDARDS checklist (RFC 6750
- * grammar, the JWT attack corpus, RFC 7662 introspection), each with the RFC section or CVE it
+ * grammar, the JWT attack corpus, RFC 7662 introspection, RFC 9470 step-up, RFC 9728
+ * `resource_metadata` challenges), each with the RFC section or CVE it
  * proves and the one answer it must get. `conformance.test.ts` runs it against every adapter;
  * `docs/conformance.md` is generated from it (`pnpm conformance:doc`), and a test keeps the two equal.
  */
@@ -8,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { GuardOptions } from '@bearerguard/core'
 import type { TestIssuer } from '@bearerguard/testing'
 import { exportJWK, generateKeyPair } from 'jose'
+import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from '../adapters/harness.js'
 import { SENDER_CONSTRAINED_CASES } from './sender-constrained-cases.js'
 
 export const AUDIENCE = 'https://api.example.com'
@@ -45,6 +47,7 @@ export type Expected =
   | { status: 401; bare: true }
   | { status: 401; error: 'invalid_dpop_proof' | 'use_dpop_nonce' }
   | { status: 403; error: 'insufficient_scope'; scope: string }
+  | { status: 401; error: 'insufficient_user_authentication'; acrValues?: string; maxAge?: string }
   | { status: 503 }
 
 export interface ConformanceCase {
@@ -58,6 +61,8 @@ export interface ConformanceCase {
   setup?: (ctx: CaseContext) => void | Promise<void>
   request: (ctx: CaseContext) => Promise<CaseRequest>
   expect: Expected
+  /** Parameters the challenge must carry besides `error` (e.g. `resource_metadata`). */
+  challenge?: Record<string, string>
   /** More checks after the answer. */
   check?: (ctx: CaseContext) => void
 }
@@ -75,6 +80,21 @@ const INTROSPECTION: Partial<GuardOptions> = {
 const RFC6750 = 'RFC 6750 — bearer token usage'
 const JWT = 'JWT access tokens — RFC 9068, RFC 8725, RFC 7519, RFC 7515'
 const INTROSPECT = 'RFC 7662 — token introspection'
+const STEP_UP = 'RFC 9470 — step-up authentication'
+const METADATA = 'RFC 9728 — resource_metadata in challenges'
+
+const WELL_KNOWN = 'https://api.example.com/.well-known/oauth-protected-resource'
+const METADATA_ON: Partial<GuardOptions> = { resourceMetadata: true }
+const MFA_REQUIRED = {
+  status: 401,
+  error: 'insufficient_user_authentication',
+  acrValues: `${MFA_ACR} ${HWK_ACR}`,
+} as const
+const RECENT_REQUIRED = {
+  status: 401,
+  error: 'insufficient_user_authentication',
+  maxAge: String(RECENT_MAX_AGE),
+} as const
 
 export const CASES: ConformanceCase[] = [
   // ── RFC 6750 ────────────────────────────────────────────────────────────────────────────────
@@ -822,6 +842,188 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 503 },
   })),
   ...SENDER_CONSTRAINED_CASES,
+  // ── RFC 9470 ────────────────────────────────────────────────────────────────────────────────
+  {
+    group: STEP_UP,
+    title: 'acr one of the acceptable values',
+    ref: 'RFC 9470 §3',
+    request: async (c) => ({
+      path: '/api/mfa',
+      authorization: bearer(await valid(c, { acr: HWK_ACR })),
+    }),
+    expect: { status: 200 },
+  },
+  {
+    group: STEP_UP,
+    title: 'acr not among the acceptable values',
+    ref: 'RFC 9470 §3 (acr_values)',
+    request: async (c) => ({
+      path: '/api/mfa',
+      authorization: bearer(await valid(c, { acr: 'urn:example:pwd' })),
+    }),
+    expect: MFA_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'no acr claim',
+    ref: 'RFC 9470 §3 (acr_values)',
+    request: async (c) => ({ path: '/api/mfa', authorization: bearer(await valid(c)) }),
+    expect: MFA_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'acr an array holding an acceptable value',
+    ref: 'RFC 9470 §3; OpenID Connect Core §2 (acr is a string)',
+    request: async (c) => ({
+      path: '/api/mfa',
+      authorization: bearer(await valid(c, { acr: [MFA_ACR] })),
+    }),
+    expect: MFA_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'auth_time within max_age',
+    ref: 'RFC 9470 §3',
+    request: async (c) => ({
+      path: '/api/recent',
+      authorization: bearer(await valid(c, { auth_time: c.now() - 60 })),
+    }),
+    expect: { status: 200 },
+  },
+  {
+    group: STEP_UP,
+    title: 'auth_time older than max_age',
+    ref: 'RFC 9470 §3 (max_age)',
+    request: async (c) => ({
+      path: '/api/recent',
+      authorization: bearer(await valid(c, { auth_time: c.now() - 3600 })),
+    }),
+    expect: RECENT_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'no auth_time claim',
+    ref: 'RFC 9470 §3 (max_age)',
+    request: async (c) => ({ path: '/api/recent', authorization: bearer(await valid(c)) }),
+    expect: RECENT_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'auth_time as a string',
+    ref: 'RFC 9470 §3; OpenID Connect Core §2 (auth_time is a number)',
+    request: async (c) => ({
+      path: '/api/recent',
+      authorization: bearer(await valid(c, { auth_time: String(c.now()) })),
+    }),
+    expect: RECENT_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'auth_time in the future',
+    ref: 'RFC 9470 §3',
+    request: async (c) => ({
+      path: '/api/recent',
+      authorization: bearer(await valid(c, { auth_time: c.now() + 3600 })),
+    }),
+    expect: RECENT_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'an opaque token whose introspection answer carries acr',
+    ref: 'RFC 9470 §6.2; RFC 7662 §2.2',
+    guard: INTROSPECTION,
+    request: async (c) => ({
+      path: '/api/mfa',
+      authorization: bearer(await c.issuer.opaqueToken({ sub: 'alice', acr: MFA_ACR })),
+    }),
+    expect: { status: 200 },
+  },
+  {
+    group: STEP_UP,
+    title: 'an opaque token whose introspection answer has an old auth_time',
+    ref: 'RFC 9470 §6.2; RFC 7662 §2.2',
+    guard: INTROSPECTION,
+    request: async (c) => ({
+      path: '/api/recent',
+      authorization: bearer(
+        await c.issuer.opaqueToken({ sub: 'alice', auth_time: c.now() - 3600 }),
+      ),
+    }),
+    expect: RECENT_REQUIRED,
+  },
+  {
+    group: STEP_UP,
+    title: 'no token on a step-up route',
+    ref: 'RFC 6750 §3.1',
+    request: async () => ({ path: '/api/mfa' }),
+    expect: { status: 401, bare: true },
+  },
+  {
+    group: STEP_UP,
+    title: 'step-up failure with metadata on',
+    ref: 'RFC 9470 §3; RFC 9728 §5.1',
+    guard: METADATA_ON,
+    request: async (c) => ({ path: '/api/recent', authorization: bearer(await valid(c)) }),
+    expect: RECENT_REQUIRED,
+    challenge: { resource_metadata: WELL_KNOWN },
+  },
+  // ── RFC 9728 ────────────────────────────────────────────────────────────────────────────────
+  {
+    group: METADATA,
+    title: 'no token',
+    ref: 'RFC 9728 §5.1',
+    guard: METADATA_ON,
+    request: async () => ({}),
+    expect: { status: 401, bare: true },
+    challenge: { resource_metadata: WELL_KNOWN },
+  },
+  {
+    group: METADATA,
+    title: 'an invalid token',
+    ref: 'RFC 9728 §5.1',
+    guard: METADATA_ON,
+    request: async (c) => ({
+      authorization: bearer(await valid(c, { aud: 'https://other.example' })),
+    }),
+    expect: INVALID_TOKEN,
+    challenge: { resource_metadata: WELL_KNOWN },
+  },
+  {
+    group: METADATA,
+    title: 'a malformed request',
+    ref: 'RFC 9728 §5.1',
+    guard: METADATA_ON,
+    request: async () => ({ authorization: 'Bearer a b' }),
+    expect: INVALID_REQUEST,
+    challenge: { resource_metadata: WELL_KNOWN },
+  },
+  {
+    group: METADATA,
+    title: 'a token lacking the scope',
+    ref: 'RFC 9728 §5.1',
+    guard: METADATA_ON,
+    request: async (c) => ({ path: '/api/admin', authorization: bearer(await valid(c)) }),
+    expect: { status: 403, error: 'insufficient_scope', scope: 'orders:read admin' },
+    challenge: { resource_metadata: WELL_KNOWN },
+  },
+  {
+    group: METADATA,
+    title: 'a resource with a path: the path-suffixed URL',
+    ref: 'RFC 9728 §3.1',
+    guard: { resource: 'https://api.example.com/v1', resourceMetadata: true },
+    request: async () => ({}),
+    expect: { status: 401, bare: true },
+    challenge: { resource_metadata: `${WELL_KNOWN}/v1` },
+  },
+  {
+    group: METADATA,
+    title: 'a configured metadata URL',
+    ref: 'RFC 9728 §5.1',
+    guard: { resourceMetadata: 'https://meta.example.com/api.json' },
+    request: async () => ({}),
+    expect: { status: 401, bare: true },
+    challenge: { resource_metadata: 'https://meta.example.com/api.json' },
+  },
 ]
 
 function withTokenOf(make: (ctx: CaseContext) => Promise<string> | string) {
@@ -840,11 +1042,24 @@ function swapCase(value: string): string {
     .join('')
 }
 
+/** A case's whole expected answer in words: the status and the challenge parameters it checks. */
+export function describeAnswer(c: ConformanceCase): string {
+  const extra = Object.entries(c.challenge ?? {}).map(([name, value]) => `${name}="${value}"`)
+  return [describeExpected(c.expect), ...extra].join('; ')
+}
+
 /** The expected answer in words, for test names and the docs. */
 export function describeExpected(expected: Expected): string {
   if (expected.status === 200) return '200'
   if (expected.status === 503) return '503 + Retry-After'
   if ('bare' in expected) return '401, bare challenge'
   if (expected.status === 403) return `403 insufficient_scope (scope="${expected.scope}")`
+  if (expected.error === 'insufficient_user_authentication') {
+    const params = [
+      expected.acrValues && `acr_values="${expected.acrValues}"`,
+      expected.maxAge && `max_age="${expected.maxAge}"`,
+    ].filter(Boolean)
+    return `401 insufficient_user_authentication (${params.join(', ')})`
+  }
   return `${expected.status} ${expected.error}`
 }

@@ -8,13 +8,7 @@ import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ALL_ADAPTERS } from '../adapters/harness.js'
-import {
-  AUDIENCE,
-  CASES,
-  describeExpected,
-  type CaseContext,
-  type ConformanceCase,
-} from './cases.js'
+import { AUDIENCE, CASES, describeAnswer, type CaseContext, type ConformanceCase } from './cases.js'
 import { renderConformanceDoc } from './render-doc.js'
 
 /**
@@ -60,7 +54,7 @@ describe.each(ALL_ADAPTERS)('conformance on %s', (_adapter, makeApp) => {
   for (const group of [...new Set(CASES.map((c) => c.group))]) {
     describe(group, () => {
       for (const c of CASES.filter((x) => x.group === group)) {
-        it(`${c.title} [${c.ref}] → ${describeExpected(c.expect)}`, () => runCase(c))
+        it(`${c.title} [${c.ref}] → ${describeAnswer(c)}`, () => runCase(c))
       }
     })
   }
@@ -92,6 +86,7 @@ describe.each(ALL_ADAPTERS)('conformance on %s', (_adapter, makeApp) => {
     if (expected.status === 200) {
       // /api/me answers the AuthInfo; /api/orders the caller's subject and scopes
       if (path.startsWith('/api/orders')) expect(res.body.scopes).toContain('orders:read')
+      else if (/^\/api\/(mfa|recent)/.test(path)) expect(res.body.subject).toBe('alice')
       else expect(res.body).toMatchObject({ issuer: issuer.url })
     } else if (expected.status === 503) {
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1)
@@ -111,6 +106,15 @@ describe.each(ALL_ADAPTERS)('conformance on %s', (_adapter, makeApp) => {
         expect(challenge).toContain(`error="${expected.error}"`)
         expect(res.body.error).toBe(expected.error)
         if (expected.status === 403) expect(challenge).toContain(`scope="${expected.scope}"`)
+        if (expected.error === 'insufficient_user_authentication') {
+          const param = (name: string) =>
+            new RegExp(`${name}="([^"]*)"`).exec(challenge as string)?.[1]
+          expect(param('acr_values')).toBe(expected.acrValues)
+          expect(param('max_age')).toBe(expected.maxAge)
+        }
+      }
+      for (const [name, value] of Object.entries(c.challenge ?? {})) {
+        expect(challenge).toContain(`${name}="${value}"`)
       }
     }
     c.check?.(ctx)

@@ -1,5 +1,5 @@
 /** Renders docs/conformance.md from the conformance table, so the page can never drift from the tests. */
-import { CASES, describeExpected, type ConformanceCase } from './cases.js'
+import { CASES, describeAnswer, type ConformanceCase } from './cases.js'
 
 const escape = (text: string) => text.replace(/\|/g, '\\|')
 
@@ -15,7 +15,7 @@ export function renderConformanceDoc(cases: readonly ConformanceCase[] = CASES):
               .map((k) => `\`${k}\``)
               .join(', ')
           : ''
-        return `| ${escape(c.title)} | ${escape(c.ref)} | ${options} | ${describeExpected(c.expect)} |`
+        return `| ${escape(c.title)} | ${escape(c.ref)} | ${options} | ${describeAnswer(c)} |`
       })
     return [
       `## ${group}`,

@@ -49,3 +49,21 @@ export {
   getRequirements,
   listRequirements,
 } from './decorators/get-requirements.js'
+export { InsufficientUserAuthenticationError } from './errors/auth-error.js'
+export {
+  checkStepUp,
+  isStepUpRequirement,
+  stepUpRequirement,
+  type RouteRequirement,
+  type StepUpRequirement,
+} from './stepup/step-up-requirement.js'
+export type { ProtectedResourceMetadata } from './metadata/resource-metadata.js'
+export type { ResourceMetadataOptions } from './metadata/resolve-resource-metadata.js'
+export { defaultMetadataUrl, metadataPaths, WELL_KNOWN_PATH } from './metadata/metadata-url.js'
+export {
+  createMetadataEndpoint,
+  type MetadataEndpoint,
+  type MetadataEndpointOptions,
+  type MetadataResponse,
+} from './metadata/metadata-endpoint.js'
+export { toMcpAuthInfo, type McpAuthInfo } from './identity/mcp-auth-info.js'

@@ -17,7 +17,7 @@ const wrap: HandlerWrapper = (original, resolve) =>
     seen.push(resolve())
     return (original as (this: unknown, ...a: unknown[]) => unknown).apply(this, args)
   }
-const { RequireScopes, Public } = createScopeDecorators(wrap)
+const { RequireScopes, RequireStepUp, Public } = createScopeDecorators(wrap)
 const all = (...scopes: string[]) => ({ scopes, match: 'all' })
 
 @RequireScopes('orders:read')
@@ -35,6 +35,12 @@ class OrdersController {
 
 @RequireScopes('tenant')
 class TenantOrders extends OrdersController {}
+
+class Payments {
+  @RequireStepUp({ maxAge: 300 })
+  @RequireScopes('pay')
+  pay() {}
+}
 
 class Forgetful {
   handler() {}
@@ -56,6 +62,12 @@ describe('legacy experimentalDecorators', () => {
       requirements: [all('orders:read'), all('orders:write')],
     })
     expect(getRequirements(OrdersController, 'health')).toEqual({ public: true })
+  })
+  it('records RequireStepUp with the scope requirements', () => {
+    expect(getRequirements(Payments, 'pay')).toEqual({
+      public: false,
+      requirements: [all('pay'), { maxAge: 300 }],
+    })
   })
   it('follows inheritance', () => {
     expect(getRequirements(TenantOrders, 'create')).toEqual({

@@ -25,6 +25,9 @@ export type DenyReason =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'insufficient_user_authentication'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'unavailable'
 
 /**
@@ -116,6 +119,7 @@ export function decide(deps: DecideDeps, original: OriginalRequest): Decision | 
   }
   const finish = (auth: AuthInfo | undefined): Decision => {
     if (action.kind === 'scopes') deps.guard.authorize(auth, action.requirement)
+    if (action.stepUp) deps.guard.authorize(auth, action.stepUp)
     // RFC 9449 §9: a fresh nonce with every answer to a DPoP request
     const nonce = auth?.scheme === 'DPoP' ? deps.guard.dpopNonce() : undefined
     return {

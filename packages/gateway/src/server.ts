@@ -5,6 +5,11 @@
  */
 import type { TLSSocket } from 'node:tls'
 import {
+  createMetadataEndpoint,
+  type MetadataEndpoint,
+  type MetadataEndpointOptions,
+} from '@bearerguard/core'
+import {
   createServer,
   type IncomingMessage,
   type RequestListener,
@@ -62,6 +67,12 @@ export interface GatewayOptions {
   logDestination?: DestinationStream
   /** Metrics registry holder; default: a new one. */
   metrics?: GatewayMetrics
+  /**
+   * The RFC 9728 document the reverse proxy serves when the guard has `resourceMetadata`:
+   * `scopes_supported` from these options (decorated controllers, listed scopes) instead of
+   * the scopes the rules require.
+   */
+  metadata?: MetadataEndpointOptions
 }
 
 /**
@@ -160,6 +171,7 @@ class BearerguardGateway implements Gateway {
   readonly upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined
   readonly #trust: (address: string) => boolean
   readonly #deps: DecideDeps
+  readonly #metadata: MetadataEndpoint | undefined
   readonly #identity: IdentityHeaders
   readonly #redis: RedisCacheStore | undefined
   readonly #ownsGuard: boolean
@@ -195,6 +207,13 @@ class BearerguardGateway implements Gateway {
       onUnexpected: (error) => this.logger.error({ err: error }, 'unexpected error while deciding'),
     }
     this.api = (req, res) => this.#track(res, () => this.#handleApi(req, res))
+    // RFC 9728: with resourceMetadata on the guard, the reverse proxy serves the document
+    this.#metadata = this.guard.resourceMetadataUrl
+      ? createMetadataEndpoint(
+          this.guard,
+          options.metadata ?? { scopes: scopesOfRules(config.rules) },
+        )
+      : undefined
     if (config.proxy) {
       const proxy = config.proxy
       this.#reverse = new ReverseProxy({
@@ -271,6 +290,14 @@ class BearerguardGateway implements Gateway {
   // ── the reverse proxy ─────────────────────────────────────────────────────────────────────
 
   async #handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const metadata = this.#metadata?.respond(
+      req.method ?? 'GET',
+      (req.url ?? '/').split('?')[0] ?? '/',
+    )
+    if (metadata) {
+      res.writeHead(metadata.status, metadata.headers).end(metadata.body)
+      return
+    }
     const started = process.hrtime.bigint()
     const reverse = this.#reverse as ReverseProxy
     let form: FormBody | undefined
@@ -529,4 +556,9 @@ function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
   if (typeof socket.getPeerCertificate !== 'function') return undefined
   const raw = socket.getPeerCertificate(false)?.raw
   return raw && raw.length > 0 ? raw : undefined
+}
+
+/** Every scope the rules require: what `scopes_supported` of the RFC 9728 document lists. */
+function scopesOfRules(rules: readonly { scopes?: readonly string[] | undefined }[]): string[] {
+  return [...new Set(rules.flatMap((rule) => rule.scopes ?? []))].sort()
 }

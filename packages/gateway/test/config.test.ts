@@ -35,6 +35,23 @@ function issuesOf(value: unknown): Array<{ path: string; message: string }> {
   throw new Error('expected the configuration to be rejected')
 }
 
+describe('step-up rules (RFC 9470)', () => {
+  it('acrValues and maxAge go with scopes or authenticated, not with public or deny', () => {
+    expect(() =>
+      parseConfig({
+        guard: GUARD,
+        rules: [{ path: '/mfa', authenticated: true, acrValues: ['urn:mfa'], maxAge: 300 }],
+      }),
+    ).not.toThrow()
+    expect(issuesOf({ guard: GUARD, rules: [{ path: '/p', public: true, maxAge: 300 }] })).toEqual([
+      expect.objectContaining({ path: 'rules[0].maxAge' }),
+    ])
+    expect(
+      issuesOf({ guard: GUARD, rules: [{ path: '/p', authenticated: true, maxAge: -1 }] }),
+    ).toHaveLength(1)
+  })
+})
+
 describe('loadConfig', () => {
   it('reads YAML with ${ENV:NAME} secrets, defaults applied', async () => {
     const path = await file(

@@ -2,14 +2,15 @@
  * The scope check shared by `requireScopes()`, `requireAnyScope()` and the scope decorators:
  * the guard stored by `bearerAuth()` judges `ctx.state.auth`. Internal.
  */
-import type { ScopeRequirement } from '@bearerguard/core'
+import type { RouteRequirement } from '@bearerguard/core'
 import type { Context } from 'koa'
 import { answerAuthErrors } from './auth-error-response.js'
 import './auth-state.js'
 import { requestGuard } from './request-guard.js'
 
 /**
- * Throws the guard's `AuthError` (401 anonymous, 403 `insufficient_scope`) unless
+ * Throws the guard's `AuthError` (401 anonymous, 403 `insufficient_scope`, 401
+ * `insufficient_user_authentication`) unless
  * `ctx.state.auth` satisfies `requirement` (every one, given a list); throws a plain `Error`
  * (a 500, never open) when `bearerAuth()` did not run first. `who` names the caller in that
  * message.
@@ -21,7 +22,7 @@ import { requestGuard } from './request-guard.js'
  */
 export function authorizeRequest(
   ctx: Context,
-  requirement: ScopeRequirement | readonly ScopeRequirement[],
+  requirement: RouteRequirement | readonly RouteRequirement[],
   who: string,
 ): void {
   const guard = requestGuard(ctx)

@@ -1,12 +1,15 @@
 export { bearerAuth, type GuardOrOptions } from './bearer-auth.js'
 export { requireScopes, requireAnyScope } from './require-scopes.js'
-export { Public, RequireAnyScope, RequireScopes } from './scope-decorators.js'
+export { Public, RequireAnyScope, RequireScopes, RequireStepUp } from './scope-decorators.js'
 export { authErrorHandler } from './auth-error-handler.js'
 export { toRequestLike } from './to-request-like.js'
+export { protectedResourceMetadata } from './protected-resource-metadata.js'
+export { requireStepUp } from './require-step-up.js'
 export {
   AuthError,
   AuthServerUnavailableError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   InvalidRequestError,
   InvalidTokenError,
   UnauthorizedError,
@@ -19,4 +22,9 @@ export {
   type AuthInfo,
   type Guard,
   type GuardOptions,
+  type MetadataEndpointOptions,
+  type ProtectedResourceMetadata,
+  type StepUpRequirement,
+  toMcpAuthInfo,
+  type McpAuthInfo,
 } from '@bearerguard/core'

@@ -1,5 +1,5 @@
 /**
- * `RequireScopes`, `RequireAnyScope` and `Public` for Koa handlers `(ctx, next)`: TC39
+ * `RequireScopes`, `RequireAnyScope`, `RequireStepUp` and `Public` for Koa handlers `(ctx, next)`: TC39
  * standard decorators (and legacy `experimentalDecorators`) on controller classes and methods.
  * A decorated handler enforces its requirement however it is mounted.
  */
@@ -22,7 +22,7 @@ type Handler = (this: unknown, ctx: Context, next: Next) => unknown
  * router.get('/orders', orders.list)
  * ```
  */
-export const { RequireScopes, RequireAnyScope, Public } = createScopeDecorators(
+export const { RequireScopes, RequireAnyScope, RequireStepUp, Public } = createScopeDecorators(
   (original, resolve) =>
     function (this: unknown, ctx: Context, next: Next): unknown {
       const requirement = resolve()

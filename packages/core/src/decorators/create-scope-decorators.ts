@@ -7,6 +7,7 @@
  * and the handler enforces it however it is mounted (even unbound, by any router).
  */
 import { scopeRequirement } from '../scopes/scope-requirement.js'
+import { stepUpRequirement, type StepUpRequirement } from '../stepup/step-up-requirement.js'
 import { effectiveRequirement, type HandlerRequirement } from './effective-requirement.js'
 import {
   legacyHolder,
@@ -50,6 +51,11 @@ export interface ScopeDecorators {
   RequireScopes(...scopes: string[]): ScopeDecorator
   /** At least one listed scope is required. */
   RequireAnyScope(...scopes: string[]): ScopeDecorator
+  /**
+   * A step-up requirement (RFC 9470): the token's `acr` one of `acrValues` and/or its
+   * `auth_time` at most `maxAge` seconds ago. Added to the other requirements like a scope.
+   */
+  RequireStepUp(requirement: StepUpRequirement): ScopeDecorator
   /** No scope is required (a method-level `Public()` also overrides class-level requirements). */
   Public(): ScopeDecorator
 }
@@ -157,6 +163,11 @@ export function createScopeDecorators(wrap: HandlerWrapper): ScopeDecorators {
       declare(
         { requirements: [scopeRequirement(scopes, 'any', 'RequireAnyScope')], public: false },
         'RequireAnyScope()',
+      ),
+    RequireStepUp: (requirement) =>
+      declare(
+        { requirements: [stepUpRequirement(requirement, 'RequireStepUp')], public: false },
+        'RequireStepUp()',
       ),
     Public: () => declare({ requirements: [], public: true }, 'Public()'),
   }

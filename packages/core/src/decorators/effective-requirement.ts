@@ -4,11 +4,12 @@
  * ancestors') plus its own method-level ones; with none of those, a class-level `Public()`
  * makes it public; with nothing declared at all, it is undeclared.
  */
-import type { ScopeRequirement } from '../scopes/scope-requirement.js'
+import type { RouteRequirement } from '../stepup/step-up-requirement.js'
 import { recordChain, type Holder } from './requirement-records.js'
 
 /**
- * A handler's resolved requirement.
+ * A handler's resolved requirement: scope requirements and, from `RequireStepUp`, step-up
+ * requirements (RFC 9470), all of which must be met.
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@ import { recordChain, type Holder } from './requirement-records.js'
  * ```
  */
 export type HandlerRequirement =
-  { public: true } | { public: false; requirements: readonly ScopeRequirement[] }
+  { public: true } | { public: false; requirements: readonly RouteRequirement[] }
 
 /** The effective requirement of `method` as seen from `holder`, or undefined when undeclared. */
 export function effectiveRequirement(

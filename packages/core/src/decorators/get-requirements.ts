@@ -53,7 +53,9 @@ export function declaredScopes(...classes: AnyClass[]): string[] {
   for (const Class of classes) {
     for (const { requirement } of listRequirements(Class)) {
       if (requirement && !requirement.public) {
-        for (const r of requirement.requirements) for (const s of r.scopes) scopes.add(s)
+        for (const r of requirement.requirements) {
+          if ('scopes' in r) for (const s of r.scopes) scopes.add(s)
+        }
       }
     }
   }

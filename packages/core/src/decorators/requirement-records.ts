@@ -4,7 +4,7 @@
  * (`experimentalDecorators`) classes, an object of ours chained the same way, so a subclass
  * sees its parents' records through the prototype chain.
  */
-import type { ScopeRequirement } from '../scopes/scope-requirement.js'
+import type { RouteRequirement } from '../stepup/step-up-requirement.js'
 
 // TC39 decorator metadata needs Symbol.metadata, which Node 20 lacks. Symbol.for() gives the
 // same symbol esbuild's and TypeScript's decorator helpers fall back to.
@@ -12,7 +12,7 @@ import type { ScopeRequirement } from '../scopes/scope-requirement.js'
 
 /** What one decorator (or a stack of them) declares, at class or method level. */
 export interface Declaration {
-  requirements: ScopeRequirement[]
+  requirements: RouteRequirement[]
   public: boolean
 }
 

@@ -5,13 +5,14 @@
  */
 
 /**
- * RFC 6750 §3.1 error codes, RFC 9449 §7.1 and §9's DPoP codes, and `temporarily_unavailable`
- * for 503s.
+ * RFC 6750 §3.1 error codes, RFC 9449 §7.1 and §9's DPoP codes, RFC 9470's
+ * `insufficient_user_authentication`, and `temporarily_unavailable` for 503s.
  */
 export type AuthErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'insufficient_user_authentication'
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
   | 'temporarily_unavailable'
@@ -175,6 +176,38 @@ export class InsufficientScopeError extends AuthError {
   constructor(requiredScopes: readonly string[], description = 'Insufficient scope') {
     super(403, 'insufficient_scope', description, { scope: requiredScopes.join(' ') })
     this.requiredScopes = requiredScopes
+  }
+}
+
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470 §3): a valid token whose user
+ * authentication does not meet the route's step-up requirement (an `acr` not in `acrValues`,
+ * or an `auth_time` older than `maxAge`). The challenge carries `acr_values` and/or `max_age`,
+ * which the client passes to the authorization server to get a token that does.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof InsufficientUserAuthenticationError) console.log(err.acrValues, err.maxAge)
+ * ```
+ */
+export class InsufficientUserAuthenticationError extends AuthError {
+  /** The acceptable `acr` values, when the requirement names any. */
+  readonly acrValues: readonly string[] | undefined
+  /** The greatest acceptable age of the authentication in seconds, when the requirement sets one. */
+  readonly maxAge: number | undefined
+
+  constructor(
+    required: { acrValues?: readonly string[] | undefined; maxAge?: number | undefined },
+    description = 'A stronger or more recent authentication is required',
+  ) {
+    const params: Record<string, string> = {}
+    if (required.acrValues && required.acrValues.length > 0) {
+      params.acr_values = required.acrValues.join(' ')
+    }
+    if (required.maxAge !== undefined) params.max_age = String(required.maxAge)
+    super(401, 'insufficient_user_authentication', description, params)
+    this.acrValues = required.acrValues
+    this.maxAge = required.maxAge
   }
 }
 

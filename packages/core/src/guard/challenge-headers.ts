@@ -8,6 +8,8 @@ export interface ChallengeSettings {
   errorDescriptions: boolean
   /** DPoP (RFC 9449): whether it is accepted, and the proof algorithms advertised in `algs`. */
   dpop: { mode: 'allowed' | 'required' | 'disabled'; algorithms: readonly string[] }
+  /** RFC 9728: the metadata document's URL goes into every challenge as `resource_metadata`. */
+  resourceMetadata?: { url: string } | undefined
 }
 
 /** The scheme a request authenticated with (or tried to), which picks the challenge. */
@@ -47,6 +49,7 @@ export function withChallenge<E extends AuthError>(
     if (settings.errorDescriptions) params.push(['error_description', error.description])
   }
   for (const [name, value] of Object.entries(error.challengeParams)) params.push([name, value])
+  if (settings.resourceMetadata) params.push(['resource_metadata', settings.resourceMetadata.url])
 
   const { mode, algorithms } = settings.dpop
   const algs: [string, string] = ['algs', algorithms.join(' ')]

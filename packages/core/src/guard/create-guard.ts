@@ -17,7 +17,7 @@ import { verifyJwt, type JwtPolicy, type TrustedIssuer } from '../jwt/verify-jwt
 import type { GuardOptions } from '../options/guard-options.js'
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js'
 import type { RequestLike } from '../request-like.js'
-import { checkScopes, type ScopeRequirement } from '../scopes/scope-requirement.js'
+import { checkScopes } from '../scopes/scope-requirement.js'
 import { withChallenge, type RequestScheme } from './challenge-headers.js'
 import { checkBearerUse, checkCertificateBinding, checkDpopUse } from '../dpop/sender-constraint.js'
 import type { ExtractedToken } from '../extract/extract-token.js'
@@ -27,6 +27,15 @@ import { looksLikeJws } from '../jwt/looks-like-jws.js'
 import { VerifiedTokenCache } from '../jwt/verified-token-cache.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import { httpOptions, IssuerDiscovery, keySourceFor } from './issuer-keys.js'
+import {
+  buildResourceMetadata,
+  type ProtectedResourceMetadata,
+} from '../metadata/resource-metadata.js'
+import {
+  checkStepUp,
+  isStepUpRequirement,
+  type RouteRequirement,
+} from '../stepup/step-up-requirement.js'
 
 /**
  * A configured resource server.
@@ -47,13 +56,22 @@ export interface Guard {
   authenticate(request: RequestLike): Promise<AuthInfo | undefined>
   /**
    * Throws {@link InsufficientScopeError} unless `auth` satisfies `requirement` (every one of
-   * them, when given a list), and {@link UnauthorizedError} when there is no `auth` at all
-   * (an anonymous caller).
+   * them, when given a list), {@link InsufficientUserAuthenticationError} for a step-up
+   * requirement (RFC 9470) it does not meet, and {@link UnauthorizedError} when there is no
+   * `auth` at all (an anonymous caller).
    */
   authorize(
     auth: AuthInfo | undefined,
-    requirement: ScopeRequirement | readonly ScopeRequirement[],
+    requirement: RouteRequirement | readonly RouteRequirement[],
   ): void
+  /**
+   * The RFC 9728 protected resource metadata document. `scopes` (e.g. `declaredScopes(...)`
+   * of your controllers) fill `scopes_supported` unless the `scopesSupported` option is set.
+   * Throws when the guard was created without the `resourceMetadata` option.
+   */
+  metadata(options?: { scopes?: readonly string[] }): ProtectedResourceMetadata
+  /** The RFC 9728 metadata document's URL (sent as `resource_metadata`), or undefined when off. */
+  readonly resourceMetadataUrl: string | undefined
   /**
    * The synchronous fast path for adapters: when the request can be decided without waiting —
    * no token (anonymous or 401), a malformed request, or a token in the verified-token cache —
@@ -167,6 +185,20 @@ class BearerGuard implements Guard {
 
   get bearerMethods(): readonly string[] {
     return this.#options.bearerMethods
+  }
+
+  get resourceMetadataUrl(): string | undefined {
+    return this.#options.resourceMetadata?.url
+  }
+
+  metadata(options: { scopes?: readonly string[] } = {}): ProtectedResourceMetadata {
+    const settings = this.#options.resourceMetadata
+    if (!settings) {
+      throw new Error(
+        'bearerguard: metadata() needs the guard option "resourceMetadata" (e.g. resourceMetadata: true)',
+      )
+    }
+    return buildResourceMetadata(settings, options.scopes)
   }
 
   async authenticate(request: RequestLike): Promise<AuthInfo | undefined> {
@@ -366,12 +398,18 @@ class BearerGuard implements Guard {
 
   authorize(
     auth: AuthInfo | undefined,
-    requirement: ScopeRequirement | readonly ScopeRequirement[],
+    requirement: RouteRequirement | readonly RouteRequirement[],
   ): void {
     try {
       if (!auth) throw new UnauthorizedError()
       const requirements = isRequirementList(requirement) ? requirement : [requirement]
-      for (const r of requirements) checkScopes(auth.scopes, r)
+      for (const r of requirements) {
+        if (isStepUpRequirement(r)) {
+          checkStepUp(auth.claims, r, Date.now() / 1000, this.#options.clockTolerance)
+        } else {
+          checkScopes(auth.scopes, r)
+        }
+      }
     } catch (error) {
       throw this.challenge(asAuthError(error), auth?.scheme)
     }
@@ -435,8 +473,8 @@ class BearerGuard implements Guard {
 }
 
 function isRequirementList(
-  value: ScopeRequirement | readonly ScopeRequirement[],
-): value is readonly ScopeRequirement[] {
+  value: RouteRequirement | readonly RouteRequirement[],
+): value is readonly RouteRequirement[] {
   return Array.isArray(value)
 }
 

@@ -7,6 +7,7 @@ import type { BearerMethod } from '../extract/extract-token.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import type { RequestLike } from '../request-like.js'
+import type { ResourceMetadataOptions } from '../metadata/resolve-resource-metadata.js'
 import type { ReplayStore } from '../dpop/replay-store.js'
 
 /** Algorithms accepted when `algorithms` is not set (asymmetric only). */
@@ -213,6 +214,15 @@ export interface GuardOptions {
   optional?: boolean
   /** `realm` of the `WWW-Authenticate` challenge. */
   realm?: string
+  /** This resource's identifier (RFC 9728): the URL clients use for it. Default: the first `audience`. */
+  resource?: string
+  /**
+   * Enables RFC 9728 protected resource metadata: `true`, the document's URL, or settings.
+   * The URL (default `<origin of resource>/.well-known/oauth-protected-resource<path of resource>`)
+   * goes into every challenge as `resource_metadata`; serve the document with the adapter's
+   * `protectedResourceMetadata()`, or read it from `guard.metadata()`.
+   */
+  resourceMetadata?: true | string | ResourceMetadataOptions
   /** Include `error_description` in challenges and bodies. Default true. */
   errorDescriptions?: boolean
   /** The `fetch` used for discovery and JWKS (proxies, retries, tests). Default: global fetch. */

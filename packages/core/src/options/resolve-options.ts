@@ -18,6 +18,12 @@ import { GuardOptionError } from './option-error.js'
 import { isHttpUrl } from '../http/is-http-url.js'
 import { resolveDpop, type ResolvedDpop } from './resolve-dpop.js'
 import {
+  resolveResourceMetadata,
+  resourceMetadataSchema,
+  resourceSchema,
+} from '../metadata/resolve-resource-metadata.js'
+import type { ResolvedResourceMetadata } from '../metadata/resource-metadata.js'
+import {
   resolveIntrospection,
   type ResolvedIntrospection,
   type TokenFormat,
@@ -51,6 +57,10 @@ export interface ResolvedOptions {
   bearerMethods: BearerMethod[]
   optional: boolean
   realm: string | undefined
+  /** RFC 9728 resource identifier. */
+  resource: string
+  /** RFC 9728 metadata settings; undefined when `resourceMetadata` is not set. */
+  resourceMetadata: ResolvedResourceMetadata | undefined
   errorDescriptions: boolean
   fetch: FetchLike
   maxTokenLength: number
@@ -153,6 +163,8 @@ const schema = z.strictObject({
     .optional(),
   optional: z.boolean().optional(),
   realm: z.string().optional(),
+  resource: resourceSchema.optional(),
+  resourceMetadata: resourceMetadataSchema.optional(),
   errorDescriptions: z.boolean().optional(),
   fetch: fn.optional(),
   maxTokenLength: positiveInt.optional(),
@@ -254,8 +266,10 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
   })
 
   const scopeClaim = o.scopeClaim ?? ['scope', 'scp']
+  const bearerMethods = [...new Set<BearerMethod>(o.bearerMethods ?? ['header'])]
   const clockTolerance = o.clockTolerance ?? 30
   return {
+    ...resolveResourceMetadata(o, [...issuers.keys()], bearerMethods),
     ...resolveIntrospection(o, issuers),
     issuers,
     typ: o.typ ?? 'lenient',
@@ -263,7 +277,7 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
     maxTokenAge: o.maxTokenAge,
     requiredClaims: o.requiredClaims ?? ['exp'],
     scopeClaims: Array.isArray(scopeClaim) ? scopeClaim : [scopeClaim],
-    bearerMethods: [...new Set<BearerMethod>(o.bearerMethods ?? ['header'])],
+    bearerMethods,
     optional: o.optional ?? false,
     realm: o.realm,
     errorDescriptions: o.errorDescriptions ?? true,

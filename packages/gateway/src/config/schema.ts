@@ -66,6 +66,10 @@ export const ruleSchema = z
     public: z.literal(true).optional(),
     /** Always denied (403). */
     deny: z.literal(true).optional(),
+    /** RFC 9470 step-up: the token's `acr` must be one of these (with scopes or authenticated). */
+    acrValues: z.array(z.string().min(1)).min(1).optional(),
+    /** RFC 9470 step-up: the token's `auth_time` at most this many seconds ago. */
+    maxAge: z.number().int().nonnegative().optional(),
   })
   .strict()
   .superRefine((rule, ctx) => {
@@ -80,6 +84,15 @@ export const ruleSchema = z
             ? 'needs one of "scopes: [...]", "authenticated: true", "public: true" or "deny: true"'
             : `has ${actions.join(' and ')}: keep exactly one of scopes, authenticated, public or deny`,
       })
+    }
+    for (const key of ['acrValues', 'maxAge'] as const) {
+      if (rule[key] !== undefined && (rule.public || rule.deny)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'only applies with "scopes" or "authenticated: true" (step-up needs a token)',
+        })
+      }
     }
     if (rule.scopesMatch !== undefined && rule.scopes === undefined) {
       ctx.addIssue({

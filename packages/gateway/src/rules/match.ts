@@ -5,7 +5,12 @@
  * escapes kept as sent), without the query string, case-insensitively and with an optional
  * trailing slash (path-to-regexp's defaults, as in Express routing).
  */
-import { scopeRequirement, type ScopeRequirement } from '@bearerguard/core'
+import {
+  scopeRequirement,
+  stepUpRequirement,
+  type ScopeRequirement,
+  type StepUpRequirement,
+} from '@bearerguard/core'
 import { match as compilePath } from 'path-to-regexp'
 import type { ConfigIssue } from '../config/config-error.js'
 import type { RuleConfig } from '../config/schema.js'
@@ -19,8 +24,8 @@ import type { RuleConfig } from '../config/schema.js'
  * ```
  */
 export type RuleAction =
-  | { kind: 'scopes'; requirement: ScopeRequirement }
-  | { kind: 'authenticated' }
+  | { kind: 'scopes'; requirement: ScopeRequirement; stepUp?: StepUpRequirement }
+  | { kind: 'authenticated'; stepUp?: StepUpRequirement }
   | { kind: 'public' }
   | { kind: 'deny' }
 
@@ -113,13 +118,18 @@ export function compileRules(configs: readonly RuleConfig[], issues: ConfigIssue
 function actionOf(config: RuleConfig): RuleAction {
   if (config.public) return { kind: 'public' }
   if (config.deny) return { kind: 'deny' }
+  const stepUp =
+    config.acrValues !== undefined || config.maxAge !== undefined
+      ? stepUpRequirement({ acrValues: config.acrValues, maxAge: config.maxAge }, 'rules')
+      : undefined
   if (config.scopes) {
     return {
       kind: 'scopes',
       requirement: scopeRequirement(config.scopes, config.scopesMatch ?? 'all', 'rules'),
+      ...(stepUp && { stepUp }),
     }
   }
-  return { kind: 'authenticated' }
+  return { kind: 'authenticated', ...(stepUp && { stepUp }) }
 }
 
 /**
