@@ -88,6 +88,10 @@ describe.each(cases)('example %s', (_name, dir, entry, minCommands) => {
     expect(statuses).toEqual(expect.arrayContaining([200, 401, 403]))
   })
 
+  it('prints no colour codes when its output is not a terminal', () => {
+    expect(output).not.toContain('\x1b[')
+  })
+
   it('every printed command answers with the status it is labelled with', async () => {
     for (const command of commands(output)) {
       const res = await fetch(command.url, {
