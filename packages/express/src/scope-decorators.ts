@@ -22,7 +22,44 @@ type Handler = (this: unknown, req: Request, res: Response, next: NextFunction) 
  * app.get('/orders', orders.list)
  * ```
  */
-export const { RequireScopes, RequireAnyScope, Public } = createScopeDecorators(
+export const {
+  /**
+   * Every listed scope is required: on a class, by every handler; on a method, added to the
+   * class's requirement. A request without them gets 403 `insufficient_scope`.
+   *
+   * @example
+   * ```ts
+   * @RequireScopes('orders:read')
+   * class OrdersController {
+   *   list(req: Request, res: Response) { res.json([]) }
+   * }
+   * ```
+   */
+  RequireScopes,
+  /**
+   * At least one listed scope is required.
+   *
+   * @example
+   * ```ts
+   * class OrdersController {
+   *   @RequireAnyScope('orders:admin', 'admin') remove(req: Request, res: Response) { res.status(204).end() }
+   * }
+   * ```
+   */
+  RequireAnyScope,
+  /**
+   * No scope is required; on a method, it overrides the class's requirements.
+   *
+   * @example
+   * ```ts
+   * @RequireScopes('orders:read')
+   * class OrdersController {
+   *   @Public() health(req: Request, res: Response) { res.json({ ok: true }) }
+   * }
+   * ```
+   */
+  Public,
+} = createScopeDecorators(
   (original, resolve) =>
     function (this: unknown, req: Request, res: Response, next: NextFunction): unknown {
       const requirement = resolve()

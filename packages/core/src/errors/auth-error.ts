@@ -4,7 +4,14 @@
  * headers (`WWW-Authenticate`, and `Retry-After` for 503). Adapters turn it into a response.
  */
 
-/** RFC 6750 §3.1 error codes, plus `temporarily_unavailable` for 503s. */
+/**
+ * RFC 6750 §3.1 error codes, plus `temporarily_unavailable` for 503s.
+ *
+ * @example
+ * ```ts
+ * const code: AuthErrorCode | undefined = err.code // undefined for a bare 401
+ * ```
+ */
 export type AuthErrorCode =
   'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
 

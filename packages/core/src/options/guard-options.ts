@@ -8,7 +8,14 @@ import type { FetchLike } from '../http/fetch-json.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import type { RequestLike } from '../request-like.js'
 
-/** Algorithms accepted when `algorithms` is not set (asymmetric only). */
+/**
+ * Algorithms accepted when `algorithms` is not set (asymmetric only).
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, algorithms: DEFAULT_ALGORITHMS.filter((alg) => alg !== 'RS256') })
+ * ```
+ */
 export const DEFAULT_ALGORITHMS = [
   'RS256',
   'RS384',
@@ -22,7 +29,14 @@ export const DEFAULT_ALGORITHMS = [
   'EdDSA',
 ] as const
 
-/** HMAC algorithms, accepted only for an issuer configured with a `secret`. */
+/**
+ * HMAC algorithms, accepted only for an issuer configured with a `secret`.
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, secret: process.env.JWT_SECRET, algorithms: [...HMAC_ALGORITHMS] })
+ * ```
+ */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
 
 /**
