@@ -46,6 +46,21 @@ describe('the root', () => {
   })
 })
 
+describe('changesets', () => {
+  const config = JSON.parse(readFileSync(join(root, '.changeset', 'config.json'), 'utf8')) as {
+    fixed: string[][]
+    access: string
+    privatePackages: { version: boolean; tag: boolean }
+  }
+
+  it('versions every publishable package together, publicly, and leaves private ones alone', () => {
+    expect(config.fixed).toHaveLength(1)
+    expect([...(config.fixed[0] ?? [])].sort()).toEqual(packages.map((p) => p.json.name).sort())
+    expect(config.access).toBe('public')
+    expect(config.privatePackages).toEqual({ version: false, tag: false })
+  })
+})
+
 describe.each(packages.map((p) => [p.json.name, p] as const))('%s', (_name, pkg) => {
   const { json } = pkg
 
