@@ -15,6 +15,8 @@ const cases: Array<[name: string, dir: string, entry: string, minCommands: numbe
   ['koa-api', 'koa-api', 'src/main.ts', 6],
   ['decorators (Express)', 'decorators', 'src/express-main.ts', 6],
   ['decorators (Koa)', 'decorators', 'src/koa-main.ts', 6],
+  ['multi-issuer', 'multi-issuer', 'src/main.ts', 9],
+  ['introspection-redis', 'introspection-redis', 'src/main.ts', 8],
 ]
 
 interface Command {
