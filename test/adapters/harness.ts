@@ -21,12 +21,14 @@ export const AUDIENCE = 'https://api.example.com'
 
 /** What supertest accepts: a request listener. */
 export type App = RequestListener
-export type MakeApp = (guard: Guard | GuardOptions) => App
+/** `trustProxy`: Express `trust proxy` / Koa `app.proxy`, so X-Forwarded-* count. */
+export type MakeApp = (guard: Guard | GuardOptions, settings?: { trustProxy?: boolean }) => App
 
 function expressApp(factory: typeof express5): MakeApp {
-  return (guard) => {
+  return (guard, settings) => {
     const app = factory()
     app.set('env', 'test') // Express's default handler would log every expected 401 otherwise
+    if (settings?.trustProxy) app.set('trust proxy', true)
     app.use(factory.urlencoded({ extended: false }))
     app.get('/health', (_req, res) => {
       res.json({ ok: true })
@@ -52,9 +54,10 @@ function expressApp(factory: typeof express5): MakeApp {
 }
 
 function koaApp(KoaVersion: typeof Koa3): MakeApp {
-  return (guard) => {
+  return (guard, settings) => {
     const app = new KoaVersion()
     app.silent = true
+    app.proxy = settings?.trustProxy === true
     app.use(bodyParser())
     const open = new Router()
     open.get('/health', (ctx) => {

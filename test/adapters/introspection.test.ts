@@ -102,7 +102,6 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
         scope: 'orders:read profile',
         client_id: 'web',
         exp,
-        cnf: { 'x5t#S256': 'abc' },
       })
       const res = await call(appFor(), token)
       expect(res.status).toBe(200)
@@ -116,9 +115,14 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
         audience: [AUDIENCE],
         scopes: ['orders:read', 'profile'],
         expiresAt: exp,
-        confirmation: { 'x5t#S256': 'abc' },
       })
       expect(res.body.claims.active).toBe(true)
+    })
+    it('cnf of an introspected token binds it too (RFC 8705 §3.2): no certificate → 401', async () => {
+      const token = await issuer.opaqueToken({ sub: 'alice', cnf: { 'x5t#S256': 'abc' } })
+      const res = await call(appFor(), token)
+      expect(res.status).toBe(401)
+      expect(res.body.error).toBe('invalid_token')
     })
     it('active:false → 401 invalid_token', async () => {
       await expectInvalidToken(await call(appFor(), 'not-a-known-token'), /not active/)

@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { GuardOptions } from '@bearerguard/core'
 import type { TestIssuer } from '@bearerguard/testing'
 import { exportJWK, generateKeyPair } from 'jose'
+import { SENDER_CONSTRAINED_CASES } from './sender-constrained-cases.js'
 
 export const AUDIENCE = 'https://api.example.com'
 
@@ -31,6 +32,10 @@ export interface CaseRequest {
   json?: Record<string, unknown>
   /** Appended to the path after `?`. */
   query?: string
+  /** More request headers (e.g. `DPoP`, `Host`, `Client-Cert`). */
+  headers?: Record<string, string | string[]>
+  /** Send the request this many times (default 1): every answer but the last must be 200. */
+  times?: number
 }
 
 export type Expected =
@@ -38,6 +43,7 @@ export type Expected =
   | { status: 400; error: 'invalid_request' }
   | { status: 401; error: 'invalid_token' }
   | { status: 401; bare: true }
+  | { status: 401; error: 'invalid_dpop_proof' | 'use_dpop_nonce' }
   | { status: 403; error: 'insufficient_scope'; scope: string }
   | { status: 503 }
 
@@ -815,6 +821,7 @@ export const CASES: ConformanceCase[] = [
     request: withTokenOf((c) => c.issuer.opaqueToken({})),
     expect: { status: 503 },
   })),
+  ...SENDER_CONSTRAINED_CASES,
 ]
 
 function withTokenOf(make: (ctx: CaseContext) => Promise<string> | string) {

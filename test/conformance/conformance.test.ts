@@ -17,9 +17,14 @@ import {
 } from './cases.js'
 import { renderConformanceDoc } from './render-doc.js'
 
-/** RFC 6750 §3: a Bearer challenge of quoted auth-params holding only allowed characters. */
-const CHALLENGE =
-  /^Bearer [a-z_]+="[\x20\x21\x23-\x5b\x5d-\x7e]*"(, [a-z_]+="[\x20\x21\x23-\x5b\x5d-\x7e]*")*$/
+/**
+ * RFC 6750 §3: a Bearer challenge of quoted auth-params holding only allowed characters; a 401
+ * also advertises DPoP (allowed by default) with a second challenge, RFC 9449 §7.1.
+ */
+const PARAM = '[a-z_]+="[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*"'
+const CHALLENGE = new RegExp(`^Bearer ${PARAM}(, ${PARAM})*(, DPoP algs="[A-Za-z0-9 ]+")?$`)
+/** RFC 9449 §7.1: a DPoP request is answered with a DPoP challenge, `algs` included. */
+const DPOP_CHALLENGE = new RegExp(`^DPoP ${PARAM}(, ${PARAM})*$`)
 
 describe.each(ALL_ADAPTERS)('conformance on %s', (_adapter, makeApp) => {
   let issuer: TestIssuer
@@ -65,11 +70,22 @@ describe.each(ALL_ADAPTERS)('conformance on %s', (_adapter, makeApp) => {
     const app = makeApp({ issuer: issuer.url, audience: AUDIENCE, jwksCooldown: 0, ...c.guard })
     const r = await c.request(ctx)
     const path = `${r.path ?? '/api/me'}${r.query ? `?${r.query}` : ''}`
-    let req = r.method === 'POST' ? request(app).post(path) : request(app).get(path)
-    for (const value of [r.authorization ?? []].flat()) req = req.set('Authorization', value)
-    if (r.form) req = req.type('form').send(r.form)
-    if (r.json) req = req.send(r.json)
-    const res = await req
+    const send = () => {
+      let req = r.method === 'POST' ? request(app).post(path) : request(app).get(path)
+      for (const value of [r.authorization ?? []].flat()) req = req.set('Authorization', value)
+      // an array sends the header once per value
+      for (const [name, value] of Object.entries(r.headers ?? {})) {
+        req = req.set(name, value as string)
+      }
+      if (r.form) req = req.type('form').send(r.form)
+      if (r.json) req = req.send(r.json)
+      return req
+    }
+    let res = await send()
+    for (let i = 1; i < (r.times ?? 1); i++) {
+      expect(res.status).toBe(200)
+      res = await send()
+    }
     const expected = c.expect
     expect(res.status).toBe(expected.status)
     const challenge = res.headers['www-authenticate'] as string | undefined
@@ -81,7 +97,12 @@ describe.each(ALL_ADAPTERS)('conformance on %s', (_adapter, makeApp) => {
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1)
       expect(challenge ?? '').not.toContain('invalid_token')
     } else {
-      expect(challenge).toMatch(CHALLENGE)
+      // DPoP requests (unless the guard does not know the scheme) and guards that require DPoP
+      // are answered in the DPoP scheme; everything else in the Bearer scheme
+      const dpopScheme =
+        c.guard?.dpop === 'required' ||
+        (r.authorization?.toString().startsWith('DPoP ') === true && !('bare' in expected))
+      expect(challenge).toMatch(dpopScheme ? DPOP_CHALLENGE : CHALLENGE)
       const names = [...(challenge as string).matchAll(/([a-z_]+)="/g)].map((m) => m[1])
       expect(new Set(names).size).toBe(names.length) // no parameter repeated (RFC 6750 §3)
       if ('bare' in expected) {

@@ -23,16 +23,22 @@ export async function discover(issuer: string): Promise<ProviderMetadata> {
   return (await res.json()) as ProviderMetadata
 }
 
-/** RFC 6749 §4.4 client credentials grant, with an RFC 8707 `resource` when given. */
+/**
+ * RFC 6749 §4.4 client credentials grant, with an RFC 8707 `resource` when given, and a DPoP
+ * proof (RFC 9449 §5) made by `dpop` for the token endpoint when given.
+ */
 export async function requestToken(
   metadata: ProviderMetadata,
   client: ClientCredentials,
   params: { scope: string; resource?: string },
+  dpop?: (url: string) => string,
 ): Promise<TokenResponse> {
-  const res = await post(metadata.token_endpoint, client, {
-    grant_type: 'client_credentials',
-    ...params,
-  })
+  const res = await post(
+    metadata.token_endpoint,
+    client,
+    { grant_type: 'client_credentials', ...params },
+    dpop ? { dpop: dpop(metadata.token_endpoint) } : {},
+  )
   const body = (await res.json()) as TokenResponse & { error?: string }
   if (!res.ok) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`)
   return body
@@ -51,7 +57,12 @@ export async function revokeToken(
   if (!res.ok) throw new Error(`revocation failed: ${res.status} ${await res.text()}`)
 }
 
-function post(url: string, { id, secret }: ClientCredentials, form: Record<string, string>) {
+function post(
+  url: string,
+  { id, secret }: ClientCredentials,
+  form: Record<string, string>,
+  extraHeaders: Record<string, string> = {},
+) {
   // RFC 6749 §2.3.1: the id and secret are form-encoded before they are base64-encoded
   const basic = Buffer.from(`${formEncode(id)}:${formEncode(secret)}`).toString('base64')
   return fetch(url, {
@@ -60,6 +71,7 @@ function post(url: string, { id, secret }: ClientCredentials, form: Record<strin
       authorization: `Basic ${basic}`,
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
+      ...extraHeaders,
     },
     body: new URLSearchParams(form),
   })

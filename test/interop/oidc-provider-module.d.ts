@@ -32,6 +32,7 @@ declare module 'oidc-provider' {
     features?: {
       devInteractions?: { enabled: boolean }
       clientCredentials?: { enabled: boolean }
+      dPoP?: { enabled: boolean }
       introspection?: { enabled: boolean; allowedPolicy?: Policy }
       revocation?: { enabled: boolean; allowedPolicy?: Policy }
       resourceIndicators?: {

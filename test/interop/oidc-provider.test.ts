@@ -4,6 +4,7 @@
  * configured the way a user would configure it against that provider.
  */
 import { createGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import { createDpopKey, dpopProof } from '@bearerguard/testing'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -118,6 +119,43 @@ describe.each(LATEST_ADAPTERS)('%s against oidc-provider', (_adapter, makeApp) =
     })
     // and introspection is what made it work: a JWT-only guard cannot verify it
     expectInvalidToken(await get(makeApp(guardFor()), token))
+  })
+
+  it('DPoP: tokens the provider bound to a key (JWT and opaque) work with proofs, never as Bearer', async () => {
+    const key = await createDpopKey('ES256')
+    const proofFor = (url: string) => dpopProof(key, { method: 'POST', url })
+    const [jwt, opaque] = await Promise.all([
+      requestToken(metadata, API_CLIENT, { scope: ALL_SCOPES, resource: RESOURCE }, proofFor),
+      requestToken(metadata, API_CLIENT, { scope: 'orders:read' }, proofFor),
+    ])
+    expect(jwt!.token_type).toBe('DPoP')
+    expect(decodeJwt(jwt!.access_token).cnf).toEqual({ jkt: key.jkt })
+    const app = makeApp(introspectingGuard())
+    const host = 'api.example.test'
+    const withProof = (token: string) =>
+      request(app)
+        .get('/api/me')
+        .set('Host', host)
+        .set('Authorization', `DPoP ${token}`)
+        .set(
+          'DPoP',
+          dpopProof(key, { method: 'GET', url: `http://${host}/api/me`, accessToken: token }),
+        )
+
+    const viaJwt = await withProof(jwt!.access_token)
+    expect(viaJwt.status).toBe(200)
+    expect(viaJwt.body).toMatchObject({
+      scheme: 'DPoP',
+      format: 'jwt',
+      confirmation: { jkt: key.jkt },
+    })
+    const viaOpaque = await withProof(opaque!.access_token)
+    expect(viaOpaque.status).toBe(200)
+    expect(viaOpaque.body).toMatchObject({ scheme: 'DPoP', format: 'opaque' })
+    expect(viaOpaque.body.claims).toMatchObject({ token_type: 'DPoP', cnf: { jkt: key.jkt } })
+
+    expectInvalidToken(await get(app, jwt!.access_token), /DPoP-bound/)
+    expectInvalidToken(await get(app, opaque!.access_token), /DPoP-bound/)
   })
 
   it('refuses a JWT the provider issued for another resource indicator with 401 invalid_token', async () => {

@@ -112,6 +112,8 @@ function configuration(key: JWK): Configuration {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // RFC 9449: a token request with a DPoP proof gets a token bound to its key
+      dPoP: { enabled: true },
       introspection: {
         enabled: true,
         allowedPolicy: (_ctx, caller, token) =>

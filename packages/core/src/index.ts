@@ -1,6 +1,17 @@
 export { createGuard, isGuard, toGuard, type Guard } from './guard/create-guard.js'
-export type { GuardOptions, IssuerConfig } from './options/guard-options.js'
-export { DEFAULT_ALGORITHMS, HMAC_ALGORITHMS } from './options/guard-options.js'
+export type {
+  DPoPOptions,
+  GuardOptions,
+  IssuerConfig,
+  MtlsOptions,
+} from './options/guard-options.js'
+export {
+  DEFAULT_ALGORITHMS,
+  DEFAULT_DPOP_ALGORITHMS,
+  HMAC_ALGORITHMS,
+} from './options/guard-options.js'
+export { MemoryReplayStore, type ReplayStore } from './dpop/replay-store.js'
+export { DpopNonces } from './dpop/dpop-nonces.js'
 export { GuardOptionError } from './options/option-error.js'
 export type { RequestLike } from './request-like.js'
 export type { AuthInfo } from './identity/auth-info.js'
@@ -8,9 +19,11 @@ export {
   AuthError,
   AuthServerUnavailableError,
   InsufficientScopeError,
+  InvalidDpopProofError,
   InvalidRequestError,
   InvalidTokenError,
   UnauthorizedError,
+  UseDpopNonceError,
   type AuthErrorCode,
 } from './errors/auth-error.js'
 export { formatChallenge, sanitizeParam } from './errors/challenge.js'

@@ -19,6 +19,11 @@ export interface RequestLike {
   headers: Readonly<Record<string, string | string[] | undefined>>
   /** The parsed body when there is one (form fields for `application/x-www-form-urlencoded`). */
   body?: unknown
+  /**
+   * The DER client certificate of the TLS connection, if the client presented one (RFC 8705);
+   * called only for certificate-bound tokens. Adapters fill it from the socket.
+   */
+  clientCertificate?: () => Uint8Array | undefined
 }
 
 /** Reads one header; several values are returned as an array. */

@@ -23,6 +23,7 @@ describe('extractToken — RFC 6750 §2.1 Authorization header', () => {
     ).toEqual({
       token: 'abc.DEF-_~+/=',
       method: 'header',
+      scheme: 'Bearer',
     })
   })
   it.each(['bearer abc', 'BEARER abc', 'BeArEr abc'])('accepts the scheme in any case: %s', (h) => {
@@ -69,6 +70,7 @@ describe('extractToken — RFC 6750 §2.2 form body', () => {
     expect(extractToken(post({ access_token: 'abc' }), all)).toEqual({
       token: 'abc',
       method: 'body',
+      scheme: 'Bearer',
     })
   })
   it('accepts a charset parameter on the content type', () => {
@@ -95,6 +97,7 @@ describe('extractToken — RFC 6750 §2.3 query', () => {
     expect(extractToken(req({ url: '/orders?x=1&access_token=abc' }), all)).toEqual({
       token: 'abc',
       method: 'query',
+      scheme: 'Bearer',
     })
   })
   it('400 when the query method is disabled (the default)', () =>

@@ -1,6 +1,7 @@
 /** Property-based tests: no input makes the guard throw anything but an AuthError, or pass a forged token. */
 import fc from 'fast-check'
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
+import { createHash } from 'node:crypto'
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuthError } from '../src/errors/auth-error.js'
 import { createGuard, type Guard } from '../src/guard/create-guard.js'
@@ -10,11 +11,13 @@ const ISSUER = 'https://as.example.com'
 const AUDIENCE = 'https://api.example.com'
 let guard: Guard
 let privateKey: CryptoKey
+let privateKeyPublic: CryptoKey
 let valid: string
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256', { extractable: true })
   privateKey = pair.privateKey
+  privateKeyPublic = pair.publicKey
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }
   guard = createGuard({
     issuer: ISSUER,
@@ -166,6 +169,103 @@ describe('token parsing', () => {
         },
       ),
       { numRuns: 500 },
+    )
+  })
+})
+
+describe('DPoP proofs', () => {
+  const URL_ = 'https://api.example.com/orders'
+  let bound: string
+  let dpopKey: CryptoKey
+  let dpopJwk: Record<string, unknown>
+  let dpopGuard: Guard
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true })
+    dpopKey = pair.privateKey
+    const { kty, crv, x, y } = await exportJWK(pair.publicKey)
+    dpopJwk = { kty, crv, x, y }
+    const jkt = await calculateJwkThumbprint(dpopJwk as never, 'sha256')
+    const issuerJwk = {
+      ...(await exportJWK(privateKeyPublic)),
+      kid: 'k1',
+      alg: 'RS256',
+      use: 'sig',
+    }
+    dpopGuard = createGuard({ issuer: ISSUER, audience: AUDIENCE, keys: [issuerJwk] })
+    bound = await new SignJWT({ sub: 'alice', cnf: { jkt } })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('10m')
+      .sign(privateKey)
+  })
+
+  const proof = () =>
+    new SignJWT({
+      jti: crypto.randomUUID(),
+      htm: 'GET',
+      htu: URL_,
+      ath: createHash('sha256').update(bound).digest('base64url'),
+    })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: dpopJwk as never })
+      .setIssuedAt()
+      .sign(dpopKey)
+
+  async function dpopOutcome(dpop: string | string[] | undefined): Promise<'ok' | number> {
+    try {
+      await dpopGuard.authenticate({
+        method: 'GET',
+        url: URL_,
+        headers: { authorization: `DPoP ${bound}`, ...(dpop === undefined ? {} : { dpop }) },
+      })
+      return 'ok'
+    } catch (error) {
+      expect(error).toBeInstanceOf(AuthError)
+      expect([400, 401]).toContain((error as AuthError).status)
+      return (error as AuthError).status
+    }
+  }
+
+  it('a fresh proof is accepted (the properties below are not vacuous)', async () => {
+    expect(await dpopOutcome(await proof())).toBe('ok')
+  })
+
+  it('any DPoP header value is a 400/401, never an exception or a pass', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(
+          fc.oneof(
+            fc.string(),
+            fc.string({ unit: 'binary' }),
+            fc.array(fc.string(), { maxLength: 3 }),
+            fc
+              .tuple(fc.jsonValue(), fc.jsonValue(), fc.uint8Array({ maxLength: 80 }))
+              .map(([h, p, sig]) =>
+                [JSON.stringify(h) ?? 'null', JSON.stringify(p) ?? 'null', sig]
+                  .map((part) => Buffer.from(part).toString('base64url'))
+                  .join('.'),
+              ),
+          ),
+        ),
+        async (dpop) => {
+          expect(await dpopOutcome(dpop ?? undefined)).not.toBe('ok')
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('no mutation of a valid proof is accepted', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.string({ minLength: 1, maxLength: 2 }), async (at, ch) => {
+        const valid = await proof()
+        const i = at % valid.length
+        const mutated = valid.slice(0, i) + ch + valid.slice(i + 1)
+        fc.pre(mutated !== valid)
+        expect(await dpopOutcome(mutated)).not.toBe('ok')
+      }),
+      { numRuns: 300 },
     )
   })
 })

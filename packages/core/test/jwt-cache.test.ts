@@ -71,10 +71,12 @@ describe('the verified-token cache', () => {
 
   it('serves the same identity, frozen, so no request can change what another sees', async () => {
     const guard = guardOf()
-    const token = await issuer.token({ sub: 'alice', scope: 'a b', cnf: { jkt: 'x' } })
+    const token = await issuer.token({ sub: 'alice', scope: 'a b', ext: { tenant: 'x' } })
     const first = await guard.authenticate(request(token))
     expect(() => (first?.scopes as string[]).push('admin')).toThrow(TypeError)
-    expect(() => ((first?.claims as { cnf: { jkt: string } }).cnf.jkt = 'y')).toThrow(TypeError)
+    expect(() => ((first?.claims as { ext: { tenant: string } }).ext.tenant = 'y')).toThrow(
+      TypeError,
+    )
     const second = await guard.authenticate(request(token))
     expect(second?.scopes).toEqual(['a', 'b'])
     expect(second?.tokenSource).toBe('header')

@@ -1,10 +1,14 @@
 /** Maps an Express request to core's framework-neutral {@link RequestLike}. */
 import type { RequestLike } from '@bearerguard/core'
 import type { Request } from 'express'
+import type { TLSSocket } from 'node:tls'
 
 /**
- * The scheme comes from `req.protocol`, so `trust proxy` decides whether `X-Forwarded-Proto`
- * counts; the host is the request's `Host` header.
+ * The absolute URL is the one the client addressed, as Express sees it behind proxies: the
+ * scheme from `req.protocol` and the host from `X-Forwarded-Host` only when `trust proxy`
+ * trusts the hop that sent the request (as Express 5's `req.host` does), else the `Host`
+ * header. The client certificate (RFC 8705) is read from the TLS socket, when one was
+ * presented, only if a certificate-bound token asks for it.
  *
  * @example
  * ```ts
@@ -14,8 +18,30 @@ import type { Request } from 'express'
 export function toRequestLike(req: Request): RequestLike {
   return {
     method: req.method,
-    url: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`,
+    url: `${req.protocol}://${hostOf(req)}${req.originalUrl}`,
     headers: req.headers,
     body: req.body as unknown,
+    clientCertificate: () => peerCertificate(req),
   }
+}
+
+type TrustFn = (address: string | undefined, hop: number) => boolean
+
+function hostOf(req: Request): string {
+  const forwarded = req.headers['x-forwarded-host']
+  if (forwarded !== undefined) {
+    const trust = req.app.get('trust proxy fn') as TrustFn | undefined
+    if (trust?.(req.socket.remoteAddress, 0)) {
+      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim()
+      if (first) return first
+    }
+  }
+  return req.headers.host ?? 'localhost'
+}
+
+function peerCertificate(req: Request): Uint8Array | undefined {
+  const socket = req.socket as Partial<TLSSocket>
+  if (typeof socket.getPeerCertificate !== 'function') return undefined
+  const raw = socket.getPeerCertificate(false)?.raw
+  return raw && raw.length > 0 ? raw : undefined
 }

@@ -1,4 +1,5 @@
 import type { AuthError } from '@bearerguard/core'
+import { ADVERTISED_DPOP } from '../../../test/support/challenges.js'
 import { createGuard, InsufficientScopeError } from '@bearerguard/core'
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import request from 'supertest'
@@ -46,17 +47,23 @@ describe.each(expressVersions)('bearerAuth on %s', (_name, express) => {
     expect(res.body.claims.sub).toBe('alice')
   })
 
-  it('clientId comes from client_id before azp, and cnf is kept', async () => {
-    const token = await issuer.token({ client_id: 'svc', azp: 'other', cnf: { jkt: 'thumb' } })
+  it('clientId comes from client_id before azp', async () => {
+    const token = await issuer.token({ client_id: 'svc', azp: 'other' })
     const res = await request(app()).get('/api/me').set('Authorization', `Bearer ${token}`)
     expect(res.body.clientId).toBe('svc')
-    expect(res.body.confirmation).toEqual({ jkt: 'thumb' })
+  })
+
+  it('a DPoP-bound token (cnf.jkt) sent as Bearer is refused (RFC 9449 §7.2)', async () => {
+    const token = await issuer.token({ client_id: 'svc', cnf: { jkt: 'thumb' } })
+    const res = await request(app()).get('/api/me').set('Authorization', `Bearer ${token}`)
+    expect(res.status).toBe(401)
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/)
   })
 
   it('401 with a bare challenge when there is no token', async () => {
     const res = await request(app()).get('/api/orders')
     expect(res.status).toBe(401)
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
   })
 
   it('401 with a bare challenge for another scheme (Basic)', async () => {
@@ -96,7 +103,7 @@ describe.each(expressVersions)('bearerAuth on %s', (_name, express) => {
     const res = await request(app()).get('/api/me').set('Authorization', `Bearer ${token}`)
     expect(res.status).toBe(401)
     expect(res.headers['www-authenticate']).toMatch(
-      /^Bearer error="invalid_token", error_description="[^"]+"$/,
+      new RegExp(`^Bearer error="invalid_token", error_description="[^"]+"${ADVERTISED_DPOP}$`),
     )
     expect(res.text).not.toMatch(/at .*\.ts|node_modules|\/work\//)
   })
@@ -136,14 +143,14 @@ describe.each(expressVersions)('bearerAuth on %s', (_name, express) => {
     )
     const token = await issuer.token({ aud: 'https://other.example.com' })
     const res = await request(a).get('/api/me').set('Authorization', `Bearer ${token}`)
-    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer error="invalid_token"${ADVERTISED_DPOP}`)
     expect(res.body).toEqual({ error: 'invalid_token' })
   })
 
   it('realm appears in every challenge', async () => {
     const a = makeApp(express, { issuer: issuer.url, audience: AUDIENCE, realm: 'orders' })
     expect((await request(a).get('/api/me')).headers['www-authenticate']).toBe(
-      'Bearer realm="orders"',
+      `Bearer realm="orders"${ADVERTISED_DPOP}`,
     )
     const bad = await request(a).get('/api/me').set('Authorization', 'Bearer x')
     expect(bad.headers['www-authenticate']).toMatch(/^Bearer realm="orders", error="invalid_token"/)
@@ -162,7 +169,7 @@ describe.each(expressVersions)('bearerAuth on %s', (_name, express) => {
     const a = makeApp(express, { issuer: issuer.url, audience: AUDIENCE, optional: true })
     const res = await request(a).get('/api/orders')
     expect(res.status).toBe(401)
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
   })
 
   it('a query token, when enabled, works and makes the answer Cache-Control: private', async () => {

@@ -1,11 +1,13 @@
 /** Maps a Koa context to core's framework-neutral {@link RequestLike}. */
 import type { RequestLike } from '@bearerguard/core'
 import type { Context } from 'koa'
+import type { TLSSocket } from 'node:tls'
 
 /**
  * Scheme and host come from `ctx.protocol` and `ctx.host`, so `app.proxy` decides whether
  * `X-Forwarded-Proto` and `X-Forwarded-Host` count. The body is the one a body parser (such
- * as `@koa/bodyparser`) put on `ctx.request.body`, if any.
+ * as `@koa/bodyparser`) put on `ctx.request.body`, if any. The client certificate (RFC 8705)
+ * is read from the TLS socket, when one was presented, only if a certificate-bound token asks.
  *
  * @example
  * ```ts
@@ -21,5 +23,13 @@ export function toRequestLike(ctx: Context): RequestLike {
     url: `${ctx.protocol}://${ctx.host || 'localhost'}${ctx.originalUrl}`,
     headers: ctx.headers,
     body: (ctx.request as { body?: unknown }).body,
+    clientCertificate: () => peerCertificate(ctx),
   }
+}
+
+function peerCertificate(ctx: Context): Uint8Array | undefined {
+  const socket = ctx.req.socket as Partial<TLSSocket>
+  if (typeof socket.getPeerCertificate !== 'function') return undefined
+  const raw = socket.getPeerCertificate(false)?.raw
+  return raw && raw.length > 0 ? raw : undefined
 }

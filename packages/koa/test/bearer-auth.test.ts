@@ -1,3 +1,4 @@
+import { ADVERTISED_DPOP } from '../../../test/support/challenges.js'
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,7 +42,7 @@ describe.each(koaVersions)('bearerAuth on %s', (_name, Koa) => {
   it('401 with a bare challenge and a JSON body when there is no token', async () => {
     const res = await request(server()).get('/api/orders')
     expect(res.status).toBe(401)
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
     expect(res.headers['content-type']).toMatch(/^application\/json/)
     expect(res.body).toEqual({
       error: 'unauthorized',
@@ -52,7 +53,7 @@ describe.each(koaVersions)('bearerAuth on %s', (_name, Koa) => {
   it('401 with a bare challenge for another scheme (Basic)', async () => {
     const res = await request(server()).get('/api/me').set('Authorization', 'Basic dXNlcjpwYXNz')
     expect(res.status).toBe(401)
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
   })
 
   it('403 insufficient_scope naming the required scope', async () => {
@@ -97,7 +98,7 @@ describe.each(koaVersions)('bearerAuth on %s', (_name, Koa) => {
     const res = await request(server()).get('/api/me').set('Authorization', `Bearer ${token}`)
     expect(res.status).toBe(401)
     expect(res.headers['www-authenticate']).toMatch(
-      /^Bearer error="invalid_token", error_description="[^"]+"$/,
+      new RegExp(`^Bearer error="invalid_token", error_description="[^"]+"${ADVERTISED_DPOP}$`),
     )
     expect(res.body.error).toBe('invalid_token')
     expect(typeof res.body.error_description).toBe('string')
@@ -116,7 +117,7 @@ describe.each(koaVersions)('bearerAuth on %s', (_name, Koa) => {
     const res = await request(server({ errorDescriptions: false }))
       .get('/api/me')
       .set('Authorization', `Bearer ${token}`)
-    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer error="invalid_token"${ADVERTISED_DPOP}`)
     expect(res.body).toEqual({ error: 'invalid_token' })
   })
 
@@ -134,13 +135,13 @@ describe.each(koaVersions)('bearerAuth on %s', (_name, Koa) => {
   it('optional: a scoped route still answers 401 to an anonymous caller', async () => {
     const res = await request(server({ optional: true })).get('/api/orders')
     expect(res.status).toBe(401)
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
   })
 
   it('a HEAD request is rejected with the status and challenge, no body', async () => {
     const res = await request(server()).head('/api/me')
     expect(res.status).toBe(401)
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
     expect(res.text ?? '').toBe('')
   })
 

@@ -1,4 +1,5 @@
 /** Rejections go through Koa's error path: catchable upstream, quiet for 4xx, emitted for 503. */
+import { ADVERTISED_DPOP } from '../../../test/support/challenges.js'
 import {
   AuthError,
   AuthServerUnavailableError,
@@ -137,7 +138,7 @@ describe.each(koaVersions)('errors on %s', (_name, KoaVersion) => {
     const res = await request(app.callback()).get('/api/me')
     expect(res.status).toBe(401)
     expect(res.headers['access-control-allow-origin']).toBe('*')
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
   })
 
   it('an AuthError the handler throws itself (after bearerAuth) is answered as JSON too', async () => {
@@ -181,7 +182,7 @@ describe.each(koaVersions)('errors on %s', (_name, KoaVersion) => {
       const server = app.callback()
       const res = await request(server).get('/api/orders')
       expect(res.status).toBe(401)
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"')
+      expect(res.headers['www-authenticate']).toBe(`Bearer realm="api"${ADVERTISED_DPOP}`)
       expect(res.body).toEqual({
         error: 'unauthorized',
         error_description: 'Authentication required',

@@ -7,3 +7,4 @@ export {
   type RedisStoreLogger,
   type RedisStoreOptions,
 } from './options.js'
+export { RedisReplayStore, type RedisReplayStoreOptions } from './redis-replay-store.js'

@@ -5,7 +5,8 @@
  */
 
 /**
- * RFC 6750 §3.1 error codes, plus `temporarily_unavailable` for 503s.
+ * RFC 6750 §3.1 error codes, RFC 9449 §7.1 and §9's DPoP codes, and `temporarily_unavailable`
+ * for 503s.
  *
  * @example
  * ```ts
@@ -13,7 +14,12 @@
  * ```
  */
 export type AuthErrorCode =
-  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
+  | 'temporarily_unavailable'
 
 /**
  * Base class of every rejection.
@@ -121,6 +127,41 @@ export class InvalidRequestError extends AuthError {
 export class InvalidTokenError extends AuthError {
   constructor(description: string) {
     super(401, 'invalid_token', description)
+  }
+}
+
+/**
+ * 401 `invalid_dpop_proof` (RFC 9449 §7.1): the request's DPoP proof is missing, malformed,
+ * badly signed, for another request (`htm`, `htu`), stale, replayed, or for another token
+ * (`ath`) or key (`cnf.jkt`). Answered with a `DPoP` challenge.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidDpopProofError('DPoP proof has been used before')
+ * ```
+ */
+export class InvalidDpopProofError extends AuthError {
+  constructor(description: string) {
+    super(401, 'invalid_dpop_proof', description)
+  }
+}
+
+/**
+ * 401 `use_dpop_nonce` (RFC 9449 §9): the resource server requires a nonce it issued in the
+ * proof; the response carries the current one in `DPoP-Nonce`, and the client retries with it.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof UseDpopNonceError) retryWithNonce(err.headers['dpop-nonce'])
+ * ```
+ */
+export class UseDpopNonceError extends AuthError {
+  /** The nonce the client must put in its next proof. */
+  readonly nonce: string
+
+  constructor(nonce: string, description = 'Resource server requires nonce in DPoP proof') {
+    super(401, 'use_dpop_nonce', description)
+    this.nonce = nonce
   }
 }
 

@@ -6,19 +6,11 @@
 import { InvalidRequestError } from '../errors/auth-error.js'
 import { headerValues, type RequestLike } from '../request-like.js'
 
-/**
- * Where a bearer token may be sent (RFC 6750 §2.1–2.3).
- *
- * @example
- * ```ts
- * const methods: BearerMethod[] = ['header', 'body']
- * createGuard({ issuer, audience, bearerMethods: methods })
- * ```
- */
+/** Where a bearer token may be sent (RFC 6750 §2.1–2.3). */
 export type BearerMethod = 'header' | 'body' | 'query'
 
 /**
- * A token found in a request, and where.
+ * A token found in a request, where, and with which scheme.
  *
  * @example
  * ```ts
@@ -29,40 +21,49 @@ export type BearerMethod = 'header' | 'body' | 'query'
 export interface ExtractedToken {
   token: string
   method: BearerMethod
+  /** `DPoP` for `Authorization: DPoP <token>` (RFC 9449 §7.1); `Bearer` otherwise. */
+  scheme: 'Bearer' | 'DPoP'
 }
 
-/** RFC 6750 §2.1 b64token, after `Bearer` and one or more spaces. */
+/** RFC 6750 §2.1 b64token (RFC 9110 token68 is the same set), after the scheme and spaces. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
-const BEARER_SCHEME = /^bearer(?=[ \t]|$)/i
+const SCHEME = /^(bearer|dpop)(?=[ \t]|$)/i
 const OWS = /^[ \t]+|[ \t]+$/g
 /** The well-formed common case in one test: `Bearer`, spaces, a b64token, nothing else. */
 const WELL_FORMED = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i
 
 /**
- * Finds the bearer token of a request, or `undefined` when there is none (no credentials, or
- * another scheme such as `Basic`). Throws {@link InvalidRequestError} for a malformed request:
- * bad header grammar, an empty token, a token in more than one place or in a disabled method.
+ * Finds the access token of a request, or `undefined` when there is none (no credentials, or
+ * another scheme such as `Basic`). With `dpop`, `Authorization: DPoP <token>` counts too;
+ * without, it is another scheme. Throws {@link InvalidRequestError} for a malformed request:
+ * bad header grammar, an empty token, a token in more than one place (both schemes at once
+ * included) or in a disabled method.
  *
  * @example
  * ```ts
  * extractToken({ method: 'GET', url: '/x', headers: { authorization: 'Bearer abc' } }, ['header'])
- * // → { token: 'abc', method: 'header' }
+ * // → { token: 'abc', method: 'header', scheme: 'Bearer' }
  * ```
  */
 export function extractToken(
   request: RequestLike,
   methods: readonly BearerMethod[],
+  dpop = false,
 ): ExtractedToken | undefined {
   const found: ExtractedToken[] = []
-  const fromHeader = tokenFromHeader(request)
-  if (fromHeader !== undefined) found.push({ token: fromHeader, method: 'header' })
+  const fromHeader = tokenFromHeader(request, dpop)
+  if (fromHeader !== undefined) found.push({ ...fromHeader, method: 'header' })
   const fromBody = tokenFromBody(request)
-  if (fromBody !== undefined) found.push({ token: fromBody, method: 'body' })
+  if (fromBody !== undefined) found.push({ token: fromBody, method: 'body', scheme: 'Bearer' })
   const fromQuery = tokenFromQuery(request)
-  if (fromQuery !== undefined) found.push({ token: fromQuery, method: 'query' })
+  if (fromQuery !== undefined) found.push({ token: fromQuery, method: 'query', scheme: 'Bearer' })
 
   if (found.length > 1) {
-    throw new InvalidRequestError('Bearer token must be sent in exactly one way')
+    throw new InvalidRequestError(
+      found[0]?.scheme === 'DPoP'
+        ? 'Access token must be sent in exactly one way (DPoP and Bearer at once)'
+        : 'Bearer token must be sent in exactly one way',
+    )
   }
   const [only] = found
   if (!only) return undefined
@@ -76,27 +77,37 @@ export function extractToken(
   return only
 }
 
-function tokenFromHeader(request: RequestLike): string | undefined {
+function tokenFromHeader(
+  request: RequestLike,
+  dpop: boolean,
+): { token: string; scheme: 'Bearer' | 'DPoP' } | undefined {
   const header = request.headers.authorization
   if (typeof header === 'string') {
     const match = WELL_FORMED.exec(header)
-    if (match) return match[1]
+    if (match) return { token: match[1] as string, scheme: 'Bearer' }
   }
   const values = headerValues(request, 'authorization')
   if (values.length === 0) return undefined
-  const bearer = values.filter((v) => BEARER_SCHEME.test(v.replace(OWS, '')))
+  const ours: Array<{ value: string; scheme: 'Bearer' | 'DPoP' }> = []
+  for (const raw of values) {
+    const value = raw.replace(OWS, '')
+    const scheme = SCHEME.exec(value)?.[1]?.toLowerCase()
+    if (scheme === 'bearer') ours.push({ value, scheme: 'Bearer' })
+    else if (scheme === 'dpop' && dpop) ours.push({ value, scheme: 'DPoP' })
+  }
   if (values.length > 1) {
-    if (bearer.length > 0) throw new InvalidRequestError('Multiple Authorization headers')
+    if (ours.length > 0) throw new InvalidRequestError('Multiple Authorization headers')
     return undefined
   }
-  const [value] = bearer
-  if (value === undefined) return undefined // another scheme, e.g. Basic: no bearer credentials
-  const rest = value.replace(OWS, '').slice('bearer'.length)
-  if (rest.trim() === '') throw new InvalidRequestError('Bearer token is empty')
-  if (!rest.startsWith(' ')) throw new InvalidRequestError('Bearer token is malformed')
+  const [first] = ours
+  if (first === undefined) return undefined // another scheme, e.g. Basic: no credentials of ours
+  const { value, scheme } = first
+  const rest = value.slice(scheme.length)
+  if (rest.trim() === '') throw new InvalidRequestError(`${scheme} token is empty`)
+  if (!rest.startsWith(' ')) throw new InvalidRequestError(`${scheme} token is malformed`)
   const token = rest.replace(/^ +/, '')
-  if (!B64TOKEN.test(token)) throw new InvalidRequestError('Bearer token is malformed')
-  return token
+  if (!B64TOKEN.test(token)) throw new InvalidRequestError(`${scheme} token is malformed`)
+  return { token, scheme }
 }
 
 function tokenFromBody(request: RequestLike): string | undefined {

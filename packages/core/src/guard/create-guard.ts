@@ -18,7 +18,9 @@ import type { GuardOptions } from '../options/guard-options.js'
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js'
 import type { RequestLike } from '../request-like.js'
 import { checkScopes, type ScopeRequirement } from '../scopes/scope-requirement.js'
-import { withChallenge } from './challenge-headers.js'
+import { withChallenge, type RequestScheme } from './challenge-headers.js'
+import { checkBearerUse, checkCertificateBinding, checkDpopUse } from '../dpop/sender-constraint.js'
+import type { ExtractedToken } from '../extract/extract-token.js'
 import { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
 import { checkTimeClaims } from '../jwt/check-claims.js'
 import { looksLikeJws } from '../jwt/looks-like-jws.js'
@@ -69,8 +71,16 @@ export interface Guard {
   revoke(token: string): Promise<void>
   /** Stops the guard and closes its cache store; later calls to `authenticate` reject with a 503. */
   close(): Promise<void>
-  /** Prepares any {@link AuthError} for sending with this guard's challenge settings. */
-  challenge<E extends AuthError>(error: E): E
+  /**
+   * Prepares any {@link AuthError} for sending with this guard's challenge settings; `scheme`
+   * is the one the request used (`DPoP` gets a DPoP challenge).
+   */
+  challenge<E extends AuthError>(error: E, scheme?: 'Bearer' | 'DPoP'): E
+  /**
+   * The current DPoP server nonce when nonces are on (RFC 9449 §9), else undefined. Adapters
+   * send it as `DPoP-Nonce` with answers to DPoP requests, so clients keep a fresh one.
+   */
+  dpopNonce(): string | undefined
   /** The bearer methods this guard accepts, e.g. to advertise them. */
   readonly bearerMethods: readonly string[]
 }
@@ -174,13 +184,18 @@ class BearerGuard implements Guard {
     let auth: AuthInfo | null | undefined
     try {
       if (this.#closed) return undefined
-      const found = extractToken(request, this.#options.bearerMethods)
+      const found = this.#extract(request)
       if (!found) {
         if (this.#options.optional) return null
         throw new UnauthorizedError()
       }
+      // a DPoP proof is new on every request, and checking it takes a signature and the
+      // replay store: only the asynchronous path does it
+      if (found.scheme === 'DPoP') return undefined
+      if (this.#options.dpop.mode === 'required') checkBearerUse(undefined, 'required')
       const base = this.#cached(found.token)
       if (!base) return undefined
+      this.#checkBinding(base, found, request)
       auth = { ...base, tokenSource: found.method }
     } catch (error) {
       throw this.#rejected(error, request)
@@ -190,14 +205,14 @@ class BearerGuard implements Guard {
   }
 
   #rejected(error: unknown, request: RequestLike): AuthError {
-    const rejection = this.challenge(asAuthError(error))
+    const rejection = this.challenge(asAuthError(error), this.#schemeOf(request))
     this.#notify(this.#options.onRejected, rejection, request)
     return rejection
   }
 
   async #authenticate(request: RequestLike): Promise<AuthInfo | undefined> {
     if (this.#closed) throw new AuthServerUnavailableError('The guard is closed', 5)
-    const found = extractToken(request, this.#options.bearerMethods)
+    const found = this.#extract(request)
     if (!found) {
       if (this.#options.optional) return undefined
       throw new UnauthorizedError()
@@ -205,8 +220,35 @@ class BearerGuard implements Guard {
     if (found.token.length > this.#options.maxTokenLength) {
       throw new InvalidTokenError('Token is too long')
     }
+    if (found.scheme === 'Bearer' && this.#options.dpop.mode === 'required') {
+      checkBearerUse(undefined, 'required')
+    }
     const base = await this.#verify(found.token)
+    if (found.scheme === 'DPoP') {
+      await checkDpopUse(base, request, found.token, this.#options.dpop, Date.now())
+      checkCertificateBinding(base, request, this.#options.certificateHeader)
+      return { ...base, scheme: 'DPoP', tokenSource: found.method }
+    }
+    this.#checkBinding(base, found, request)
     return { ...base, tokenSource: found.method }
+  }
+
+  #extract(request: RequestLike): ExtractedToken | undefined {
+    return extractToken(
+      request,
+      this.#options.bearerMethods,
+      this.#options.dpop.mode !== 'disabled',
+    )
+  }
+
+  /** What the token's confirmation demands of a Bearer request (see sender-constraint.ts). */
+  #checkBinding(base: AuthInfoBase, found: ExtractedToken, request: RequestLike): void {
+    if (base.confirmation) {
+      checkBearerUse(base, this.#options.dpop.mode)
+      checkCertificateBinding(base, request, this.#options.certificateHeader)
+    } else if (found.scheme === 'Bearer' && base.format === 'opaque') {
+      checkBearerUse(base, this.#options.dpop.mode) // introspection's token_type: DPoP
+    }
   }
 
   /** Whether `token` is verified locally as a JWT (else introspected), per `tokenFormat`. */
@@ -331,7 +373,7 @@ class BearerGuard implements Guard {
       const requirements = isRequirementList(requirement) ? requirement : [requirement]
       for (const r of requirements) checkScopes(auth.scopes, r)
     } catch (error) {
-      throw this.challenge(asAuthError(error))
+      throw this.challenge(asAuthError(error), auth?.scheme)
     }
   }
 
@@ -361,8 +403,20 @@ class BearerGuard implements Guard {
     await this.#options.introspection?.store.close?.()
   }
 
-  challenge<E extends AuthError>(error: E): E {
-    return withChallenge(error, this.#options)
+  challenge<E extends AuthError>(error: E, scheme?: 'Bearer' | 'DPoP'): E {
+    return withChallenge(error, this.#options, scheme)
+  }
+
+  dpopNonce(): string | undefined {
+    return this.#options.dpop.nonces?.current(Date.now())
+  }
+
+  /** The scheme a request's Authorization header names, for the challenge. */
+  #schemeOf(request: RequestLike): RequestScheme {
+    if (this.#options.dpop.mode === 'disabled') return undefined
+    const header = request.headers.authorization
+    const value = typeof header === 'string' ? header : header?.[0]
+    return value !== undefined && /^[ \t]*dpop(?:[ \t]|$)/i.test(value) ? 'DPoP' : undefined
   }
 
   #notify<A>(

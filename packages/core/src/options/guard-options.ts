@@ -7,15 +7,9 @@ import type { BearerMethod } from '../extract/extract-token.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import type { RequestLike } from '../request-like.js'
+import type { ReplayStore } from '../dpop/replay-store.js'
 
-/**
- * Algorithms accepted when `algorithms` is not set (asymmetric only).
- *
- * @example
- * ```ts
- * createGuard({ issuer, audience, algorithms: DEFAULT_ALGORITHMS.filter((alg) => alg !== 'RS256') })
- * ```
- */
+/** Algorithms accepted when `algorithms` is not set (asymmetric only). */
 export const DEFAULT_ALGORITHMS = [
   'RS256',
   'RS384',
@@ -28,6 +22,70 @@ export const DEFAULT_ALGORITHMS = [
   'ES512',
   'EdDSA',
 ] as const
+
+/** DPoP proof algorithms accepted when `dpop.algorithms` is not set (asymmetric only). */
+export const DEFAULT_DPOP_ALGORITHMS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'PS256',
+  'PS384',
+  'PS512',
+  'RS256',
+  'RS384',
+  'RS512',
+] as const
+
+/**
+ * DPoP (RFC 9449): sender-constrained tokens proven by a signed proof on every request.
+ *
+ * @example
+ * ```ts
+ * createGuard({
+ *   issuer, audience,
+ *   dpop: { mode: 'required', nonce: { secret: process.env.DPOP_NONCE_SECRET! }, replayStore: new RedisReplayStore({ url }) },
+ * })
+ * ```
+ */
+export interface DPoPOptions {
+  /**
+   * `allowed` (default): `Authorization: DPoP` is accepted alongside Bearer, and DPoP-bound
+   * tokens must come with a proof; `required`: only DPoP; `disabled`: the DPoP scheme is not
+   * recognised (like any other scheme), yet a DPoP-bound token sent as Bearer is still refused.
+   */
+  mode?: 'allowed' | 'required' | 'disabled'
+  /** Proof algorithms accepted and advertised in `algs`. Default: every asymmetric JWS algorithm. */
+  algorithms?: string[]
+  /** Seconds a proof is accepted after its `iat` (the guard's `clockTolerance` is added). Default 60. */
+  maxAge?: number
+  /** Where proof `jti`s are remembered to refuse replays. Default: in-process (`MemoryReplayStore`, 100,000 entries). */
+  replayStore?: ReplayStore
+  /**
+   * Server nonces (RFC 9449 §9): proofs must carry a `nonce` this server issued (a 401
+   * `use_dpop_nonce` hands out the current one in `DPoP-Nonce`). Stateless: every instance given
+   * the same `secret` (≥ 32 bytes; a list rotates secrets, the first signs) agrees. `true` uses
+   * a random secret (one instance only). `lifetime`: seconds per nonce, default 300 (a nonce is
+   * accepted for one to two lifetimes).
+   */
+  nonce?: boolean | { secret: string | Uint8Array | Array<string | Uint8Array>; lifetime?: number }
+}
+
+/**
+ * Certificate-bound tokens (RFC 8705). A token whose `cnf` carries `x5t#S256` is only accepted
+ * from a client presenting that certificate: over TLS to this server (the adapters read it from
+ * the socket), or — only when `certificateHeader` is set, because only a trusted proxy may set
+ * it — from that header (RFC 9440 `Client-Cert`: the DER certificate as `:base64:`).
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, mtls: { certificateHeader: 'client-cert' } })
+ * ```
+ */
+export interface MtlsOptions {
+  /** A header set by your TLS-terminating proxy with the client certificate (RFC 9440). Off by default. */
+  certificateHeader?: string
+}
 
 /**
  * HMAC algorithms, accepted only for an issuer configured with a `secret`.
@@ -189,6 +247,10 @@ export interface GuardOptions {
   introspection?: IntrospectionOptions
   /** `auto` (default with introspection): JWS-shaped tokens verified locally, others introspected; `jwt` or `opaque` force one path. */
   tokenFormat?: 'jwt' | 'opaque' | 'auto'
+  /** DPoP (RFC 9449): `'allowed'` (default), `'required'`, `'disabled'`, or {@link DPoPOptions}. */
+  dpop?: 'allowed' | 'required' | 'disabled' | DPoPOptions
+  /** Certificate-bound tokens (RFC 8705): where a client certificate may come from besides TLS. */
+  mtls?: MtlsOptions
   /** Called after every successful authentication (for logs and metrics). Errors are ignored. */
   onAuthenticated?: (auth: AuthInfo, request: RequestLike) => void | Promise<void>
   /** Called after every rejection (for logs and metrics); the request's credentials are redacted. */

@@ -16,6 +16,7 @@ import {
 } from './guard-options.js'
 import { GuardOptionError } from './option-error.js'
 import { isHttpUrl } from '../http/is-http-url.js'
+import { resolveDpop, type ResolvedDpop } from './resolve-dpop.js'
 import {
   resolveIntrospection,
   type ResolvedIntrospection,
@@ -61,6 +62,9 @@ export interface ResolvedOptions {
   jwtCache: { max: number; ttl: number } | undefined
   introspection: ResolvedIntrospection | undefined
   tokenFormat: TokenFormat
+  dpop: ResolvedDpop
+  /** A trusted header carrying the client certificate (RFC 9440), lower-cased; or undefined. */
+  certificateHeader: string | undefined
   onAuthenticated: GuardOptions['onAuthenticated']
   onRejected: GuardOptions['onRejected']
 }
@@ -70,7 +74,9 @@ const stringOrList = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must not be em
 const url = nonEmpty.refine(isHttpUrl, 'must be an absolute http(s) URL')
 const jwk = z.looseObject({ kty: nonEmpty })
 const jwks = z.union([z.array(jwk), z.object({ keys: z.array(jwk) })])
-const secret = z.union([z.string(), z.instanceof(Uint8Array)])
+const secret = z.union([z.string(), z.instanceof(Uint8Array)], {
+  error: 'must be a string or a Uint8Array',
+})
 const algorithms = z.array(nonEmpty).min(1, 'must list at least one algorithm')
 const seconds = z.number().finite().nonnegative('must be zero or more seconds')
 const positiveInt = z.number().int().positive('must be a positive integer')
@@ -166,6 +172,45 @@ const schema = z.strictObject({
     .optional(),
   introspection: introspection.optional(),
   tokenFormat: z.enum(['jwt', 'opaque', 'auto']).optional(),
+  dpop: z
+    .union([
+      z.enum(['allowed', 'required', 'disabled']),
+      z.strictObject({
+        mode: z.enum(['allowed', 'required', 'disabled']).optional(),
+        algorithms: algorithms.optional(),
+        maxAge: z.number().finite().positive('must be a positive number of seconds').optional(),
+        replayStore: z
+          .custom<object>(
+            (v) =>
+              typeof v === 'object' &&
+              v !== null &&
+              typeof (v as Record<string, unknown>).claim === 'function',
+            'must be a ReplayStore (an object with claim(key, ttlMs))',
+          )
+          .optional(),
+        nonce: z
+          .union([
+            z.boolean(),
+            z.strictObject({
+              secret: z.union([secret, z.array(secret)]),
+              lifetime: z
+                .number()
+                .finite()
+                .positive('must be a positive number of seconds')
+                .optional(),
+            }),
+          ])
+          .optional(),
+      }),
+    ])
+    .optional(),
+  mtls: z
+    .strictObject({
+      certificateHeader: nonEmpty
+        .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')
+        .optional(),
+    })
+    .optional(),
   onAuthenticated: fn.optional(),
   onRejected: fn.optional(),
 })
@@ -209,11 +254,12 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
   })
 
   const scopeClaim = o.scopeClaim ?? ['scope', 'scp']
+  const clockTolerance = o.clockTolerance ?? 30
   return {
     ...resolveIntrospection(o, issuers),
     issuers,
     typ: o.typ ?? 'lenient',
-    clockTolerance: o.clockTolerance ?? 30,
+    clockTolerance,
     maxTokenAge: o.maxTokenAge,
     requiredClaims: o.requiredClaims ?? ['exp'],
     scopeClaims: Array.isArray(scopeClaim) ? scopeClaim : [scopeClaim],
@@ -232,6 +278,8 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
       o.jwtCache === false
         ? undefined
         : { max: o.jwtCache?.max ?? 10_000, ttl: o.jwtCache?.ttl ?? 300 },
+    dpop: resolveDpop(o, clockTolerance),
+    certificateHeader: o.mtls?.certificateHeader?.toLowerCase(),
     onAuthenticated: o.onAuthenticated,
     onRejected: o.onRejected,
   }
@@ -342,9 +390,28 @@ function resolveStaticKeys(keys: JWK[] | { keys: JWK[] }, where: string): JSONWe
   return { keys: list }
 }
 
+/**
+ * For a value matching none of a union's shapes, the issue of the shape it came closest to
+ * (the deepest path), with its path made absolute; other issues as they are.
+ */
+function closestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue
+  const candidates = issue.errors
+    .map((branch) => branch[0])
+    .filter((i): i is z.core.$ZodIssue => i !== undefined)
+  const deepest = candidates.reduce((a, b) => (b.path.length > a.path.length ? b : a))
+  if (deepest.path.length === 0) {
+    // no shape got past the top: say what each would have needed
+    const needs = candidates.map((i) => i.message.replace(/^Invalid (input|option): /, ''))
+    return { ...issue, message: `has an invalid value: ${needs.join('; or ')}` }
+  }
+  return closestIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue)
+}
+
 function toOptionError(error: z.ZodError, options: unknown): GuardOptionError {
-  const issue = error.issues[0]
-  if (!issue) return new GuardOptionError('options', 'are invalid')
+  const first = error.issues[0]
+  if (!first) return new GuardOptionError('options', 'are invalid')
+  const issue = closestIssue(first)
   if (issue.code === 'unrecognized_keys') {
     const name = [...issue.path, ...issue.keys.slice(0, 1)].join('.')
     return new GuardOptionError(
@@ -360,7 +427,9 @@ function toOptionError(error: z.ZodError, options: unknown): GuardOptionError {
   const required = valueAt(options, issue.path) === undefined
   return new GuardOptionError(
     name,
-    required ? 'is required' : issue.message.replace(/^Invalid input/, 'has an invalid value'),
+    required
+      ? 'is required'
+      : issue.message.replace(/^Invalid (input|option)/, 'has an invalid value'),
   )
 }
 

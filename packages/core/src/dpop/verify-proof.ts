@@ -1,0 +1,131 @@
+/**
+ * Checks a DPoP proof (RFC 9449 §4.3) for one request. The proof must be a compact JWS in
+ * canonical base64url (one spelling per proof, as for access tokens). jose verifies the JWS: `typ`
+ * `dpop+jwt`, an allowed asymmetric `alg`, a public `jwk` in the header (a private or symmetric
+ * key is refused by jose's EmbeddedJWK), the signature by that key. Then, here: the required
+ * claims, `htm` and `htu` against the request, `iat` within the window, `ath` against the
+ * access token, the server nonce when nonces are on, and last (so that a proof failing any other
+ * check spends nothing) the `jti` against the replay store.
+ */
+import { createHash } from 'node:crypto'
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose'
+import {
+  AuthServerUnavailableError,
+  InvalidDpopProofError,
+  UseDpopNonceError,
+} from '../errors/auth-error.js'
+import type { DpopNonces } from './dpop-nonces.js'
+import { normalizeHtu } from './normalize-htu.js'
+import type { ReplayStore } from './replay-store.js'
+
+/** The longest proof looked at (a proof carries one public key: a few KiB at most). */
+const MAX_PROOF_LENGTH = 8192
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+const MAX_JTI_LENGTH = 256
+
+export interface DpopPolicy {
+  /** Allowed proof algorithms (asymmetric only). */
+  algorithms: readonly string[]
+  /** Seconds a proof is accepted after its `iat`. */
+  maxAge: number
+  /** Seconds of leeway for `iat` (both ways). */
+  clockTolerance: number
+  replayStore: ReplayStore
+  /** Server nonces, when required. */
+  nonces: DpopNonces | undefined
+}
+
+export interface ProofRequest {
+  /** The `DPoP` header's value. */
+  proof: string
+  method: string
+  /** The absolute request URL as the client addressed it. */
+  url: string
+  /** The access token the proof must be bound to (`ath`). */
+  accessToken: string
+}
+
+/**
+ * Every part in canonical base64url (no stray bits in the last character), as for access
+ * tokens: one proof has one spelling.
+ */
+function canonical(proof: string): boolean {
+  return proof
+    .split('.')
+    .every((part) => Buffer.from(part, 'base64url').toString('base64url') === part)
+}
+
+/**
+ * The JWK SHA-256 thumbprint (RFC 7638) of the proof's key, once every check passed; throws
+ * {@link InvalidDpopProofError}, {@link UseDpopNonceError}, or a 503 when the replay store fails.
+ *
+ * @example
+ * ```ts
+ * const jkt = await verifyDpopProof({ proof, method: 'GET', url, accessToken }, policy, Date.now())
+ * ```
+ */
+export async function verifyDpopProof(
+  request: ProofRequest,
+  policy: DpopPolicy,
+  nowMs: number,
+): Promise<string> {
+  const { proof } = request
+  if (proof.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(proof) || !canonical(proof)) {
+    throw new InvalidDpopProofError('DPoP proof is not a compact JWS')
+  }
+  let verified: Awaited<ReturnType<typeof jwtVerify>>
+  try {
+    verified = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: [...policy.algorithms],
+      currentDate: new Date(nowMs),
+      clockTolerance: policy.clockTolerance,
+    })
+  } catch {
+    // jose's messages name internals; the client gets one safe description
+    throw new InvalidDpopProofError('DPoP proof is invalid (type, algorithm, key or signature)')
+  }
+  const { payload, protectedHeader } = verified
+  const { jti, htm, htu, iat, ath } = payload as Record<string, unknown>
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) {
+    throw new InvalidDpopProofError('DPoP proof has no valid jti')
+  }
+  if (htm !== request.method) {
+    throw new InvalidDpopProofError('DPoP proof is for another HTTP method (htm)')
+  }
+  const expected = normalizeHtu(request.url)
+  if (typeof htu !== 'string' || expected === undefined || normalizeHtu(htu) !== expected) {
+    throw new InvalidDpopProofError('DPoP proof is for another URL (htu)')
+  }
+  const now = nowMs / 1000
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+    throw new InvalidDpopProofError('DPoP proof has no valid iat')
+  }
+  if (iat > now + policy.clockTolerance) {
+    throw new InvalidDpopProofError('DPoP proof is issued in the future (iat)')
+  }
+  if (iat < now - policy.maxAge - policy.clockTolerance) {
+    throw new InvalidDpopProofError('DPoP proof is too old (iat)')
+  }
+  const hash = createHash('sha256').update(request.accessToken).digest('base64url')
+  if (ath !== hash) {
+    throw new InvalidDpopProofError('DPoP proof is for another access token (ath)')
+  }
+  if (policy.nonces && !policy.nonces.accepts(payload.nonce, nowMs)) {
+    throw new UseDpopNonceError(policy.nonces.current(nowMs))
+  }
+  const jkt = await calculateJwkThumbprint(protectedHeader.jwk as JWK, 'sha256')
+  // Kept until the proof could no longer pass the iat check anyway.
+  const ttlMs = (iat + policy.maxAge + policy.clockTolerance) * 1000 - nowMs
+  let fresh: boolean
+  try {
+    fresh = await policy.replayStore.claim(
+      createHash('sha256').update(`${jkt}\0${jti}`).digest('base64url'),
+      Math.max(1000, ttlMs),
+    )
+  } catch {
+    throw new AuthServerUnavailableError('The DPoP replay store is unavailable', 1)
+  }
+  if (!fresh) throw new InvalidDpopProofError('DPoP proof has been used before (jti)')
+  return jkt
+}
