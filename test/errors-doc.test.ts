@@ -12,13 +12,6 @@ import { describe, expect, it } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const doc = readFileSync(join(root, 'docs', 'errors.md'), 'utf8')
-const AUTH_ERRORS = new Set([
-  'UnauthorizedError',
-  'InvalidRequestError',
-  'InvalidTokenError',
-  'InsufficientScopeError',
-  'AuthServerUnavailableError',
-])
 
 interface Description {
   error: string
@@ -58,26 +51,53 @@ function parse(file: string): ts.SourceFile {
   return ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
 }
 
-/** The default `description` of each AuthError subclass's constructor. */
-function constructorDefaults(): Description[] {
-  const file = join(root, 'packages/core/src/errors/auth-error.ts')
-  const found: Description[] = []
-  const visit = (node: ts.Node) => {
-    if (ts.isClassDeclaration(node) && node.name && AUTH_ERRORS.has(node.name.text)) {
-      const error = node.name.text
-      for (const member of node.members) {
-        if (!ts.isConstructorDeclaration(member)) continue
-        const param = member.parameters.find((p) => p.name.getText() === 'description')
-        if (param?.initializer && ts.isStringLiteral(param.initializer)) {
-          const text = param.initializer.text
-          found.push({ error, text, pattern: new RegExp(escape(text)), where: 'default' })
-        }
-      }
-    }
-    ts.forEachChild(node, visit)
+interface ErrorClass {
+  /** Index of the constructor's `description` parameter. */
+  descriptionAt: number
+  /** Its default, when it has one. */
+  defaultDescription: string | undefined
+}
+
+/**
+ * Every subclass of AuthError declared in packages/core/src/errors/auth-error.ts, with where its
+ * constructor takes the description, so a new subclass is checked without touching this test.
+ */
+function errorClasses(): Map<string, ErrorClass> {
+  const classes = new Map<string, ErrorClass>()
+  const source = parse(join(root, 'packages/core/src/errors/auth-error.ts'))
+  const bases = new Set(['AuthError'])
+  for (const node of source.statements) {
+    if (!ts.isClassDeclaration(node) || !node.name) continue
+    const base = node.heritageClauses?.[0]?.types[0]?.expression.getText()
+    if (base === undefined || !bases.has(base)) continue
+    bases.add(node.name.text)
+    const ctor = node.members.find(ts.isConstructorDeclaration)
+    const at = ctor?.parameters.findIndex((p) => p.name.getText() === 'description') ?? -1
+    const initializer = ctor?.parameters[at]?.initializer
+    classes.set(node.name.text, {
+      descriptionAt: at,
+      defaultDescription:
+        initializer && ts.isStringLiteral(initializer) ? initializer.text : undefined,
+    })
   }
-  visit(parse(file))
-  return found
+  return classes
+}
+
+const ERROR_CLASSES = errorClasses()
+
+function constructorDefaults(): Description[] {
+  return [...ERROR_CLASSES].flatMap(([error, c]) =>
+    c.defaultDescription === undefined
+      ? []
+      : [
+          {
+            error,
+            text: c.defaultDescription,
+            pattern: new RegExp(escape(c.defaultDescription)),
+            where: 'default',
+          },
+        ],
+  )
 }
 
 const unreadable: string[] = []
@@ -91,13 +111,12 @@ function constructedDescriptions(): Description[] {
         if (
           ts.isNewExpression(node) &&
           ts.isIdentifier(node.expression) &&
-          AUTH_ERRORS.has(node.expression.text)
+          ERROR_CLASSES.has(node.expression.text)
         ) {
           const error = node.expression.text
           const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1
           const where = `${relative(root, file)}:${line}`
-          // InsufficientScopeError(requiredScopes, description?): the description is second.
-          const arg = node.arguments?.[error === 'InsufficientScopeError' ? 1 : 0]
+          const arg = node.arguments?.[ERROR_CLASSES.get(error)?.descriptionAt ?? -1]
           if (arg) {
             const values = descriptionsOf(arg)
             if (!values) unreadable.push(`${where}: ${arg.getText()}`)
@@ -170,6 +189,16 @@ function errorCodes(): string[] {
 
 describe('docs/errors.md', () => {
   it('finds the descriptions in the sources (the parser still sees them)', () => {
+    expect([...ERROR_CLASSES.keys()]).toEqual(
+      expect.arrayContaining([
+        'UnauthorizedError',
+        'InvalidRequestError',
+        'InvalidTokenError',
+        'InsufficientScopeError',
+        'AuthServerUnavailableError',
+      ]),
+    )
+    for (const [name, c] of ERROR_CLASSES) expect(c.descriptionAt, name).toBeGreaterThanOrEqual(0)
     expect(unreadable).toEqual([])
     expect(descriptions.length).toBeGreaterThan(40)
     expect(descriptions.map((d) => d.text)).toContain('Token has expired')

@@ -6,7 +6,15 @@
 import { InvalidRequestError } from '../errors/auth-error.js'
 import { headerValues, type RequestLike } from '../request-like.js'
 
-/** Where a bearer token may be sent (RFC 6750 §2.1–2.3). */
+/**
+ * Where a bearer token may be sent (RFC 6750 §2.1–2.3).
+ *
+ * @example
+ * ```ts
+ * const methods: BearerMethod[] = ['header', 'body']
+ * createGuard({ issuer, audience, bearerMethods: methods })
+ * ```
+ */
 export type BearerMethod = 'header' | 'body' | 'query'
 
 /**

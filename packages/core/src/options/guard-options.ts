@@ -9,7 +9,14 @@ import type { AuthInfo } from '../identity/auth-info.js'
 import type { RequestLike } from '../request-like.js'
 import type { ReplayStore } from '../dpop/replay-store.js'
 
-/** Algorithms accepted when `algorithms` is not set (asymmetric only). */
+/**
+ * Algorithms accepted when `algorithms` is not set (asymmetric only).
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, algorithms: DEFAULT_ALGORITHMS.filter((alg) => alg !== 'RS256') })
+ * ```
+ */
 export const DEFAULT_ALGORITHMS = [
   'RS256',
   'RS384',
@@ -23,7 +30,14 @@ export const DEFAULT_ALGORITHMS = [
   'EdDSA',
 ] as const
 
-/** DPoP proof algorithms accepted when `dpop.algorithms` is not set (asymmetric only). */
+/**
+ * DPoP proof algorithms accepted when `dpop.algorithms` is not set (asymmetric only).
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, dpop: { algorithms: DEFAULT_DPOP_ALGORITHMS.filter((alg) => alg.startsWith('ES')) } })
+ * ```
+ */
 export const DEFAULT_DPOP_ALGORITHMS = [
   'ES256',
   'ES384',
