@@ -17,6 +17,8 @@ const cases: Array<[name: string, dir: string, entry: string, minCommands: numbe
   ['decorators (Koa)', 'decorators', 'src/koa-main.ts', 6],
   ['gateway-nginx (nginx auth_request → bearerguard-gateway)', 'gateway-nginx', 'src/main.ts', 7],
   ['mcp-server', 'mcp-server', 'src/main.ts', 7],
+  ['multi-issuer', 'multi-issuer', 'src/main.ts', 9],
+  ['introspection-redis', 'introspection-redis', 'src/main.ts', 8],
 ]
 
 interface Command {
@@ -88,6 +90,10 @@ describe.each(cases)('example %s', (_name, dir, entry, minCommands) => {
     const statuses = commands(output).map((c) => c.status)
     expect(statuses.length).toBeGreaterThanOrEqual(minCommands)
     expect(statuses).toEqual(expect.arrayContaining([200, 401, 403]))
+  })
+
+  it('prints no colour codes when its output is not a terminal', () => {
+    expect(output).not.toContain('\x1b[')
   })
 
   it('every printed command answers with the status it is labelled with', async () => {

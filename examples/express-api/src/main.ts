@@ -1,11 +1,12 @@
 /**
  * `pnpm start`: a local authorization server (from @bearerguard/testing) and the example API
- * protected by it, then ready-to-paste curl commands with fresh tokens.
+ * protected by it, then what runs where and ready-to-paste curl commands with fresh tokens.
  */
 import type { AddressInfo } from 'node:net'
 import { createGuard } from '@bearerguard/express'
 import { createTestIssuer } from '@bearerguard/testing'
 import { createApp } from './app.js'
+import { colourEnabled, formatCase, painter, type CurlCase } from './terminal.js'
 
 const AUDIENCE = 'https://api.example.com'
 const port = Number(process.env.PORT ?? 3000)
@@ -40,28 +41,58 @@ const opaque = await issuer.opaqueToken({
 })
 const expired = await issuer.token({ sub: 'alice', iat: 1_700_000_000, exp: 1_700_000_300 })
 
-console.log(`bearerguard example API on ${api}
-local authorization server on ${issuer.url} (discovery: ${issuer.discoveryUrls.oauth})
+const bearer = (token: string) => `-H 'Authorization: Bearer ${token}'`
+const cases: CurlCase[] = [
+  {
+    status: 200,
+    label: 'valid: a JWT with orders:read',
+    command: `curl -i ${api}/api/orders ${bearer(reader)}`,
+  },
+  {
+    status: 200,
+    label: 'opaque: a token checked by introspection, then cached',
+    command: `curl -i ${api}/api/orders ${bearer(opaque)}`,
+  },
+  {
+    status: 201,
+    label: 'valid: a JWT with orders:write creates an order',
+    command: `curl -i -X POST ${api}/api/orders -H 'Content-Type: application/json' -d '{"item":"tea","quantity":1}' ${bearer(writer)}`,
+  },
+  {
+    status: 401,
+    label: 'missing: no token (a bare Bearer challenge)',
+    command: `curl -i ${api}/api/orders`,
+  },
+  {
+    status: 401,
+    label: 'expired: error="invalid_token"',
+    command: `curl -i ${api}/api/orders ${bearer(expired)}`,
+  },
+  {
+    status: 403,
+    label: 'insufficient scope: a valid token without orders:read',
+    command: `curl -i ${api}/api/orders ${bearer(profileOnly)}`,
+  },
+]
 
-# 200: a token with orders:read
-curl -i ${api}/api/orders -H 'Authorization: Bearer ${reader}'
+const paint = painter(colourEnabled(process.stdout, process.env))
+const row = (what: string, where: string, note = '') =>
+  `  ${what.padEnd(22)} ${paint('cyan', where)}${note && paint('dim', `  ${note}`)}`
 
-# 200: an opaque token with orders:read (validated by introspection, then cached)
-curl -i ${api}/api/orders -H 'Authorization: Bearer ${opaque}'
+console.log(`${paint('bold', 'bearerguard example: an Express API protected by OAuth 2.0 bearer tokens')}
 
-# 201: a token with orders:write
-curl -i -X POST ${api}/api/orders -H 'Content-Type: application/json' -d '{"item":"tea","quantity":1}' -H 'Authorization: Bearer ${writer}'
+${row('API', api, 'GET /health (open), GET /api/me, GET and POST /api/orders')}
+${row('authorization server', issuer.url, 'local, from @bearerguard/testing')}
+${row('  discovery', issuer.discoveryUrls.oauth)}
+${row('  JWKS', issuer.jwksUri)}
+${row('  introspection', issuer.introspectionEndpoint, 'client test-client / test-secret')}
+${row('audience', AUDIENCE)}
 
-# 401: no token
-curl -i ${api}/api/orders
+${paint('bold', 'Try it')} (tokens are valid for one hour; 401 and 403 answers carry WWW-Authenticate):
 
-# 401: an expired token
-curl -i ${api}/api/orders -H 'Authorization: Bearer ${expired}'
+${cases.map((c) => formatCase(paint, c)).join('\n\n')}
 
-# 403: a valid token without orders:read
-curl -i ${api}/api/orders -H 'Authorization: Bearer ${profileOnly}'
-
-Tokens are valid for one hour. Press Ctrl+C to stop.`)
+Press Ctrl+C to stop.`)
 
 let stopping = false
 async function stop() {

@@ -4,7 +4,15 @@ import type { RequestHandler } from 'express'
 import { setRequestGuard } from './request-auth.js'
 import { toRequestLike } from './to-request-like.js'
 
-/** A guard, or the options to create one. */
+/**
+ * A guard, or the options to create one.
+ *
+ * @example
+ * ```ts
+ * const options: GuardOrOptions = { issuer: 'https://as.example.com', audience: 'https://api.example.com' }
+ * app.use('/api', bearerAuth(options)) // or bearerAuth(createGuard(options)) to share one guard
+ * ```
+ */
 export type GuardOrOptions = Guard | GuardOptions
 
 /**

@@ -22,7 +22,56 @@ type Handler = (this: unknown, req: Request, res: Response, next: NextFunction) 
  * app.get('/orders', orders.list)
  * ```
  */
-export const { RequireScopes, RequireAnyScope, RequireStepUp, Public } = createScopeDecorators(
+export const {
+  /**
+   * Every listed scope is required: on a class, by every handler; on a method, added to the
+   * class's requirement. A request without them gets 403 `insufficient_scope`.
+   *
+   * @example
+   * ```ts
+   * @RequireScopes('orders:read')
+   * class OrdersController {
+   *   list(req: Request, res: Response) { res.json([]) }
+   * }
+   * ```
+   */
+  RequireScopes,
+  /**
+   * At least one listed scope is required.
+   *
+   * @example
+   * ```ts
+   * class OrdersController {
+   *   @RequireAnyScope('orders:admin', 'admin') remove(req: Request, res: Response) { res.status(204).end() }
+   * }
+   * ```
+   */
+  RequireAnyScope,
+  /**
+   * No scope is required; on a method, it overrides the class's requirements.
+   *
+   * @example
+   * ```ts
+   * @RequireScopes('orders:read')
+   * class OrdersController {
+   *   @Public() health(req: Request, res: Response) { res.json({ ok: true }) }
+   * }
+   * ```
+   */
+  /**
+   * A step-up requirement (RFC 9470): the token's `acr` one of `acrValues` and/or its
+   * `auth_time` at most `maxAge` seconds ago; else 401 `insufficient_user_authentication`.
+   *
+   * @example
+   * ```ts
+   * class AccountController {
+   *   @RequireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 }) close(req: Request, res: Response) { res.status(204).end() }
+   * }
+   * ```
+   */
+  RequireStepUp,
+  Public,
+} = createScopeDecorators(
   (original, resolve) =>
     function (this: unknown, req: Request, res: Response, next: NextFunction): unknown {
       const requirement = resolve()

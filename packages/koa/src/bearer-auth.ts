@@ -6,7 +6,15 @@ import './auth-state.js'
 import { setRequestGuard } from './request-guard.js'
 import { toRequestLike } from './to-request-like.js'
 
-/** A guard, or the options to create one. */
+/**
+ * A guard, or the options to create one.
+ *
+ * @example
+ * ```ts
+ * const options: GuardOrOptions = { issuer: 'https://as.example.com', audience: 'https://api.example.com' }
+ * router.use(bearerAuth(options)) // or bearerAuth(createGuard(options)) to share one guard
+ * ```
+ */
 export type GuardOrOptions = Guard | GuardOptions
 
 /**

@@ -15,7 +15,9 @@ import type { Redis } from 'ioredis'
  * ```
  */
 export interface RedisStoreLogger {
+  /** Receives the one warning per outage (Redis unreachable). */
   warn(message: string): void
+  /** Receives the one line logged when Redis is back; `warn` gets it when this is absent. */
   info?(message: string): void
 }
 

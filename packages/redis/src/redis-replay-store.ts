@@ -12,7 +12,14 @@ import { resolveRedisStoreOptions, type RedisStoreOptions } from './options.js'
 import { Reachability } from './reachability.js'
 import { withDeadline } from './with-deadline.js'
 
-/** What {@link RedisReplayStore} accepts: the connection options of the cache store. */
+/**
+ * What {@link RedisReplayStore} accepts: the connection options of the cache store.
+ *
+ * @example
+ * ```ts
+ * const options: RedisReplayStoreOptions = { url: process.env.REDIS_URL, commandTimeout: 200 }
+ * ```
+ */
 export type RedisReplayStoreOptions = Pick<
   RedisStoreOptions,
   'url' | 'client' | 'keyPrefix' | 'commandTimeout' | 'logger'

@@ -17,7 +17,19 @@ import {
   type Holder,
 } from './requirement-records.js'
 
-/** Wraps `original` so that it enforces `resolve()` before running (supplied by each adapter). */
+/**
+ * Wraps `original` so that it enforces `resolve()` before running (supplied by each adapter).
+ *
+ * @example
+ * ```ts
+ * const wrap: HandlerWrapper = (original, resolve) =>
+ *   function (this: unknown, ...args: never[]) {
+ *     const requirement = resolve()
+ *     if (!requirement.public) check(requirement.requirements, ...args)
+ *     return original.apply(this, args)
+ *   }
+ * ```
+ */
 export type HandlerWrapper = (
   original: (...args: never[]) => unknown,
   resolve: () => HandlerRequirement,
@@ -34,7 +46,9 @@ export type HandlerWrapper = (
 export interface ScopeDecorator {
   // TC39 standard decorators
   /* eslint-disable @typescript-eslint/no-explicit-any -- the shapes TypeScript's decorator contexts require */
+  /** On a class (TC39). @typeParam T - the decorated class */
   <T extends abstract new (...args: any) => any>(value: T, context: ClassDecoratorContext<T>): void
+  /** On a method (TC39). @typeParam T - the decorated method */
   <T extends (this: any, ...args: any) => any>(
     value: T,
     context: ClassMethodDecoratorContext<any, T>,
@@ -45,18 +59,51 @@ export interface ScopeDecorator {
   (target: AnyClass): void
 }
 
-/** The decorators an adapter exports. */
+/**
+ * The decorators an adapter exports.
+ *
+ * @example
+ * ```ts
+ * export const { RequireScopes, RequireAnyScope, Public }: ScopeDecorators = createScopeDecorators(wrap)
+ * ```
+ */
 export interface ScopeDecorators {
-  /** Every listed scope is required (on a class: by every handler; on a method: added to the class's). */
+  /**
+   * Every listed scope is required (on a class: by every handler; on a method: added to the class's).
+   *
+   * @example
+   * ```ts
+   * @RequireScopes('orders:read') class OrdersController { list() {} }
+   * ```
+   */
   RequireScopes(...scopes: string[]): ScopeDecorator
-  /** At least one listed scope is required. */
+  /**
+   * At least one listed scope is required.
+   *
+   * @example
+   * ```ts
+   * class OrdersController { @RequireAnyScope('orders:admin', 'admin') remove() {} }
+   * ```
+   */
   RequireAnyScope(...scopes: string[]): ScopeDecorator
   /**
    * A step-up requirement (RFC 9470): the token's `acr` one of `acrValues` and/or its
    * `auth_time` at most `maxAge` seconds ago. Added to the other requirements like a scope.
+   *
+   * @example
+   * ```ts
+   * class AccountController { @RequireStepUp({ acrValues: ['urn:example:mfa'] }) close() {} }
+   * ```
    */
   RequireStepUp(requirement: StepUpRequirement): ScopeDecorator
-  /** No scope is required (a method-level `Public()` also overrides class-level requirements). */
+  /**
+   * No scope is required (a method-level `Public()` also overrides class-level requirements).
+   *
+   * @example
+   * ```ts
+   * @RequireScopes('orders:read') class OrdersController { @Public() health() {} }
+   * ```
+   */
   Public(): ScopeDecorator
 }
 

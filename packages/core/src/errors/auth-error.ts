@@ -7,6 +7,11 @@
 /**
  * RFC 6750 §3.1 error codes, RFC 9449 §7.1 and §9's DPoP codes, RFC 9470's
  * `insufficient_user_authentication`, and `temporarily_unavailable` for 503s.
+ *
+ * @example
+ * ```ts
+ * const code: AuthErrorCode | undefined = err.code // undefined for a bare 401
+ * ```
  */
 export type AuthErrorCode =
   | 'invalid_request'

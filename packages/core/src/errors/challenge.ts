@@ -5,7 +5,14 @@
  * A parameter is written at most once.
  */
 
-/** Removes every character a quoted challenge parameter may not hold. */
+/**
+ * Removes every character a quoted challenge parameter may not hold.
+ *
+ * @example
+ * ```ts
+ * sanitizeParam('bad "quote" \\ café') // → 'bad quote  caf'
+ * ```
+ */
 export function sanitizeParam(value: string): string {
   return value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')
 }

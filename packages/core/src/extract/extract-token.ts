@@ -6,10 +6,26 @@
 import { InvalidRequestError } from '../errors/auth-error.js'
 import { headerValues, type RequestLike } from '../request-like.js'
 
-/** Where a bearer token may be sent (RFC 6750 §2.1–2.3). */
+/**
+ * Where a bearer token may be sent (RFC 6750 §2.1–2.3).
+ *
+ * @example
+ * ```ts
+ * const methods: BearerMethod[] = ['header', 'body']
+ * createGuard({ issuer, audience, bearerMethods: methods })
+ * ```
+ */
 export type BearerMethod = 'header' | 'body' | 'query'
 
-/** A token found in a request, where, and with which scheme. */
+/**
+ * A token found in a request, where, and with which scheme.
+ *
+ * @example
+ * ```ts
+ * const found: ExtractedToken | undefined = extractToken(request, ['header'])
+ * if (found) console.log(`token in the ${found.method}`)
+ * ```
+ */
 export interface ExtractedToken {
   token: string
   method: BearerMethod

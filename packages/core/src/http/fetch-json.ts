@@ -6,7 +6,17 @@
  * user-supplied `fetch`.
  */
 
-/** The `fetch` signature core relies on (the platform's, or a user's). */
+/**
+ * The `fetch` signature core relies on (the platform's, or a user's).
+ *
+ * @example
+ * ```ts
+ * import { fetch as undiciFetch, ProxyAgent } from 'undici'
+ * const proxied: FetchLike = (input, init) =>
+ *   undiciFetch(input, { ...init, dispatcher: new ProxyAgent('http://proxy:3128') }) as unknown as Promise<Response>
+ * createGuard({ issuer, audience, fetch: proxied })
+ * ```
+ */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>
 
 /** Why a call to the authorization server failed; `reason` is safe to log, never to send. */

@@ -10,7 +10,14 @@ import type { RequestLike } from '../request-like.js'
 import type { ResourceMetadataOptions } from '../metadata/resolve-resource-metadata.js'
 import type { ReplayStore } from '../dpop/replay-store.js'
 
-/** Algorithms accepted when `algorithms` is not set (asymmetric only). */
+/**
+ * Algorithms accepted when `algorithms` is not set (asymmetric only).
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, algorithms: DEFAULT_ALGORITHMS.filter((alg) => alg !== 'RS256') })
+ * ```
+ */
 export const DEFAULT_ALGORITHMS = [
   'RS256',
   'RS384',
@@ -24,7 +31,14 @@ export const DEFAULT_ALGORITHMS = [
   'EdDSA',
 ] as const
 
-/** DPoP proof algorithms accepted when `dpop.algorithms` is not set (asymmetric only). */
+/**
+ * DPoP proof algorithms accepted when `dpop.algorithms` is not set (asymmetric only).
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, dpop: { algorithms: DEFAULT_DPOP_ALGORITHMS.filter((alg) => alg.startsWith('ES')) } })
+ * ```
+ */
 export const DEFAULT_DPOP_ALGORITHMS = [
   'ES256',
   'ES384',
@@ -88,7 +102,14 @@ export interface MtlsOptions {
   certificateHeader?: string
 }
 
-/** HMAC algorithms, accepted only for an issuer configured with a `secret`. */
+/**
+ * HMAC algorithms, accepted only for an issuer configured with a `secret`.
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, secret: process.env.JWT_SECRET, algorithms: [...HMAC_ALGORITHMS] })
+ * ```
+ */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
 
 /**
