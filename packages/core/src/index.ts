@@ -2,6 +2,8 @@ export { createGuard, isGuard, toGuard, type Guard } from './guard/create-guard.
 export type {
   DPoPOptions,
   GuardOptions,
+  IntrospectionAuthMethod,
+  IntrospectionOptions,
   IssuerConfig,
   MtlsOptions,
 } from './options/guard-options.js'
@@ -11,7 +13,7 @@ export {
   HMAC_ALGORITHMS,
 } from './options/guard-options.js'
 export { MemoryReplayStore, type ReplayStore } from './dpop/replay-store.js'
-export { DpopNonces } from './dpop/dpop-nonces.js'
+export { DpopNonces, type DpopNonceOptions } from './dpop/dpop-nonces.js'
 export { GuardOptionError } from './options/option-error.js'
 export type { RequestLike } from './request-like.js'
 export type { AuthInfo } from './identity/auth-info.js'
@@ -67,3 +69,4 @@ export {
   type MetadataResponse,
 } from './metadata/metadata-endpoint.js'
 export { toMcpAuthInfo, type McpAuthInfo } from './identity/mcp-auth-info.js'
+export type { AnyClass } from './decorators/requirement-records.js'

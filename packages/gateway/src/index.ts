@@ -3,6 +3,7 @@ export {
   type Gateway,
   type GatewayAddresses,
   type GatewayOptions,
+  type GatewayConfigObject,
 } from './server.js'
 export { loadConfig, parseConfig, type CheckedConfig } from './config/load.js'
 export { GatewayConfigError, type ConfigIssue } from './config/config-error.js'

@@ -48,17 +48,6 @@ export const {
    */
   RequireAnyScope,
   /**
-   * No scope is required; on a method, it overrides the class's requirements.
-   *
-   * @example
-   * ```ts
-   * @RequireScopes('orders:read')
-   * class OrdersController {
-   *   @Public() health(ctx: Context) { ctx.body = { ok: true } }
-   * }
-   * ```
-   */
-  /**
    * A step-up requirement (RFC 9470): the token's `acr` one of `acrValues` and/or its
    * `auth_time` at most `maxAge` seconds ago; else 401 `insufficient_user_authentication`.
    *
@@ -70,6 +59,17 @@ export const {
    * ```
    */
   RequireStepUp,
+  /**
+   * No scope is required; on a method, it overrides the class's requirements.
+   *
+   * @example
+   * ```ts
+   * @RequireScopes('orders:read')
+   * class OrdersController {
+   *   @Public() health(ctx: Context) { ctx.body = { ok: true } }
+   * }
+   * ```
+   */
   Public,
 } = createScopeDecorators(
   (original, resolve) =>

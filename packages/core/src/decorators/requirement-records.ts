@@ -22,7 +22,14 @@ export interface ClassRecord {
   methods: Map<string | symbol, Declaration>
 }
 
-/** Any class (its constructor). */
+/**
+ * Any class (its constructor).
+ *
+ * @example
+ * ```ts
+ * const controllers: AnyClass[] = [OrdersController, UsersController]
+ * ```
+ */
 export type AnyClass = abstract new (...args: never[]) => unknown
 
 export type Holder = object

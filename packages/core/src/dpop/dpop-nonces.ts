@@ -10,6 +10,14 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 const STEP_BYTES = 6
 const MAC_BYTES = 16
 
+/**
+ * How {@link DpopNonces} makes and checks nonces.
+ *
+ * @example
+ * ```ts
+ * const options: DpopNonceOptions = { secrets: [newSecret, oldSecret], lifetime: 300 }
+ * ```
+ */
 export interface DpopNonceOptions {
   /** Secrets (≥ 32 bytes each); the first signs new nonces, every one is accepted. */
   secrets: readonly Uint8Array[]

@@ -25,7 +25,15 @@ export interface MetadataEndpointOptions {
   maxAge?: number
 }
 
-/** What the endpoint answers: status, headers, and the body (none for HEAD, OPTIONS, 405). */
+/**
+ * What the endpoint answers: status, headers, and the body (none for HEAD, OPTIONS, 405).
+ *
+ * @example
+ * ```ts
+ * const answer = endpoint.respond(req.method, path)
+ * if (answer) res.writeHead(answer.status, answer.headers).end(answer.body)
+ * ```
+ */
 export interface MetadataResponse {
   status: number
   headers: Record<string, string>

@@ -3,7 +3,14 @@
  * the resource identifier's host and its path (RFC 9728 §3.1), and the paths a server answers.
  */
 
-/** The RFC 9728 well-known URI suffix. */
+/**
+ * The RFC 9728 well-known URI suffix.
+ *
+ * @example
+ * ```ts
+ * fetch(`https://api.example.com${WELL_KNOWN_PATH}`) // the document of https://api.example.com
+ * ```
+ */
 export const WELL_KNOWN_PATH = '/.well-known/oauth-protected-resource'
 
 /**

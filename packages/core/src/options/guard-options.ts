@@ -142,7 +142,14 @@ export interface IssuerConfig {
   secret?: string | Uint8Array
 }
 
-/** How the resource server authenticates to the introspection endpoint. */
+/**
+ * How the resource server authenticates to the introspection endpoint.
+ *
+ * @example
+ * ```ts
+ * const authMethod: IntrospectionAuthMethod = 'client_secret_basic'
+ * ```
+ */
 export type IntrospectionAuthMethod =
   'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
 
