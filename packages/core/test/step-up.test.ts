@@ -170,4 +170,10 @@ describe('guard.authorize with step-up requirements', () => {
     const e = thrown(() => guard.authorize(undefined, { maxAge: 300 }))
     expect(e).toBeInstanceOf(UnauthorizedError)
   })
+  it('a requirement of no known shape is a TypeError (a programming error), not a 401', async () => {
+    const auth = await guard.authenticate(request(await issuer.token({ scope: 'pay' })))
+    for (const bad of [{}, null, { scope: 'pay' }, [{ scopes: ['pay'] }, {}]]) {
+      expect(() => guard.authorize(auth, bad as never)).toThrow(/authorize\(\) needs/)
+    }
+  })
 })

@@ -400,9 +400,21 @@ class BearerGuard implements Guard {
     auth: AuthInfo | undefined,
     requirement: RouteRequirement | readonly RouteRequirement[],
   ): void {
+    const requirements = isRequirementList(requirement) ? requirement : [requirement]
+    for (const r of requirements) {
+      // a programming error, not the caller's fault: it must surface, not become a 401
+      const valid =
+        typeof r === 'object' &&
+        r !== null &&
+        (isStepUpRequirement(r) || Array.isArray((r as { scopes?: unknown }).scopes))
+      if (!valid) {
+        throw new TypeError(
+          'bearerguard: authorize() needs { scopes: [...] } or { acrValues?, maxAge? } (see scopeRequirement / stepUpRequirement)',
+        )
+      }
+    }
     try {
       if (!auth) throw new UnauthorizedError()
-      const requirements = isRequirementList(requirement) ? requirement : [requirement]
       for (const r of requirements) {
         if (isStepUpRequirement(r)) {
           checkStepUp(auth.claims, r, Date.now() / 1000, this.#options.clockTolerance)
