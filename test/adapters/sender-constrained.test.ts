@@ -38,38 +38,26 @@ const bound = () => issuer.token({ sub: 'alice', scope: 'orders:read', cnf: { jk
 describe.each(ALL_ADAPTERS)('DPoP on %s', (_adapter, makeApp) => {
   const options = () => ({ issuer: issuer.url, audience: AUDIENCE })
 
-  it('behind a trusted proxy, htu is the public URL (X-Forwarded-Proto/-Host)', async () => {
-    const app = makeApp(options(), { trustProxy: true })
+  /** A DPoP request whose proof names the public URL a proxy in front forwards for. */
+  async function viaProxy(app: App) {
     const token = await bound()
-    const proof = dpopProof(key, {
-      method: 'GET',
-      url: 'https://api.example.com/api/me',
-      accessToken: token,
-    })
-    const res = await request(app)
+    const url = 'https://api.example.com/api/me'
+    return request(app)
       .get('/api/me')
       .set('Authorization', `DPoP ${token}`)
-      .set('DPoP', proof)
+      .set('DPoP', dpopProof(key, { method: 'GET', url, accessToken: token }))
       .set('X-Forwarded-Proto', 'https')
       .set('X-Forwarded-Host', 'api.example.com')
+  }
+
+  it('behind a trusted proxy, htu is the public URL (X-Forwarded-Proto/-Host)', async () => {
+    const res = await viaProxy(makeApp(options(), { trustProxy: true }))
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ scheme: 'DPoP', subject: 'alice' })
   })
 
   it('without trust in the proxy, forwarded headers do not count: the proof for the public URL fails', async () => {
-    const app = makeApp(options())
-    const token = await bound()
-    const proof = dpopProof(key, {
-      method: 'GET',
-      url: 'https://api.example.com/api/me',
-      accessToken: token,
-    })
-    const res = await request(app)
-      .get('/api/me')
-      .set('Authorization', `DPoP ${token}`)
-      .set('DPoP', proof)
-      .set('X-Forwarded-Proto', 'https')
-      .set('X-Forwarded-Host', 'api.example.com')
+    const res = await viaProxy(makeApp(options()))
     expect(res.status).toBe(401)
     expect(res.headers['www-authenticate']).toMatch(/^DPoP .*error="invalid_dpop_proof"/)
   })
