@@ -30,7 +30,13 @@ export {
 } from './errors/auth-error.js'
 export { formatChallenge, sanitizeParam } from './errors/challenge.js'
 export { extractToken, type BearerMethod, type ExtractedToken } from './extract/extract-token.js'
-export { checkScopes, scopeRequirement, type ScopeRequirement } from './scopes/scope-requirement.js'
+export {
+  checkScopes,
+  checkScopeTokens,
+  SCOPE_TOKEN,
+  scopeRequirement,
+  type ScopeRequirement,
+} from './scopes/scope-requirement.js'
 export { scopesOf } from './scopes/scopes-of.js'
 export type { FetchLike } from './http/fetch-json.js'
 export {

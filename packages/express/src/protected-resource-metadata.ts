@@ -1,10 +1,5 @@
 /** `protectedResourceMetadata()`: serves the RFC 9728 document at its well-known paths. */
-import {
-  createMetadataEndpoint,
-  isGuard,
-  toGuard,
-  type MetadataEndpointOptions,
-} from '@bearerguard/core'
+import { createMetadataEndpoint, type MetadataEndpointOptions } from '@bearerguard/core'
 import type { RequestHandler } from 'express'
 import type { GuardOrOptions } from './bearer-auth.js'
 
@@ -31,10 +26,7 @@ export function protectedResourceMetadata(
   guardOrOptions: GuardOrOptions,
   options: MetadataEndpointOptions = {},
 ): RequestHandler {
-  const guard = isGuard(guardOrOptions)
-    ? guardOrOptions
-    : toGuard({ ...guardOrOptions, resourceMetadata: guardOrOptions.resourceMetadata ?? true })
-  const endpoint = createMetadataEndpoint(guard, options)
+  const endpoint = createMetadataEndpoint(guardOrOptions, options)
   return (req, res, next) => {
     const path = req.originalUrl.split('?', 1)[0] as string
     const answer = endpoint.respond(req.method, path)

@@ -4,7 +4,9 @@
  */
 import { declaredScopes } from '../decorators/get-requirements.js'
 import type { AnyClass } from '../decorators/requirement-records.js'
-import type { Guard } from '../guard/create-guard.js'
+import { isGuard, toGuard, type Guard } from '../guard/create-guard.js'
+import type { GuardOptions } from '../options/guard-options.js'
+import { checkScopeTokens } from '../scopes/scope-requirement.js'
 import { metadataPaths } from './metadata-url.js'
 import type { ProtectedResourceMetadata } from './resource-metadata.js'
 
@@ -57,15 +59,15 @@ export interface MetadataEndpoint {
   respond(method: string, path: string): MetadataResponse | undefined
 }
 
-/** RFC 6749 §3.3 scope-token. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
 const ALLOW = 'GET, HEAD, OPTIONS'
 
 /**
  * Builds the endpoint once, at start-up: the document is fixed from then on. It answers GET
  * and HEAD with the JSON document, OPTIONS with a CORS preflight answer, and any other method
  * with 405; every answer allows any origin, since browser-based clients (MCP inspectors)
- * fetch it. Throws when the guard has no `resourceMetadata` or the options are invalid.
+ * fetch it. Given options instead of a guard, it creates one with `resourceMetadata: true`
+ * unless they set it. Throws when the guard has no `resourceMetadata` or the options are
+ * invalid.
  *
  * @example
  * ```ts
@@ -74,10 +76,13 @@ const ALLOW = 'GET, HEAD, OPTIONS'
  * ```
  */
 export function createMetadataEndpoint(
-  guard: Guard,
+  guardOrOptions: Guard | GuardOptions,
   options: MetadataEndpointOptions = {},
   name = 'protectedResourceMetadata',
 ): MetadataEndpoint {
+  const guard = isGuard(guardOrOptions)
+    ? guardOrOptions
+    : toGuard({ ...guardOrOptions, resourceMetadata: guardOrOptions.resourceMetadata ?? true })
   const url = guard.resourceMetadataUrl
   if (url === undefined) {
     throw new Error(
@@ -127,13 +132,7 @@ function checkOptions(options: MetadataEndpointOptions, name: string): MetadataE
   }
   if (scopes !== undefined) {
     if (!Array.isArray(scopes)) throw new TypeError(`bearerguard: ${name}() scopes must be a list`)
-    for (const scope of scopes as unknown[]) {
-      if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
-        throw new TypeError(
-          `bearerguard: ${name}() got an invalid scope ${JSON.stringify(scope)} (RFC 6749 §3.3)`,
-        )
-      }
-    }
+    checkScopeTokens(scopes, name)
   }
   if (maxAge !== undefined && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
     throw new TypeError(`bearerguard: ${name}() maxAge must be a whole number of seconds ≥ 0`)

@@ -7,11 +7,9 @@ import { z } from 'zod'
 import { isHttpUrl } from '../http/is-http-url.js'
 import { DEFAULT_DPOP_ALGORITHMS, type GuardOptions } from '../options/guard-options.js'
 import { GuardOptionError } from '../options/option-error.js'
+import { SCOPE_TOKEN } from '../scopes/scope-requirement.js'
 import { defaultMetadataUrl } from './metadata-url.js'
 import type { ProtectedResourceMetadata, ResolvedResourceMetadata } from './resource-metadata.js'
-
-/** RFC 6749 §3.3 scope-token. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string')
 const httpUrl = nonEmpty.refine(isHttpUrl, 'must be an absolute http(s) URL')

@@ -35,8 +35,35 @@ export function checkScopes(granted: readonly string[], requirement: ScopeRequir
   if (!ok) throw new InsufficientScopeError(scopes)
 }
 
-/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+/**
+ * RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`.
+ *
+ * @example
+ * ```ts
+ * SCOPE_TOKEN.test('orders:read') // true
+ * ```
+ */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+
+/**
+ * Throws a TypeError naming `name` (the API the user called) unless every one of `scopes` is an
+ * RFC 6749 scope-token.
+ *
+ * @example
+ * ```ts
+ * checkScopeTokens(['orders:read'], 'requireScopes') // ok
+ * checkScopeTokens(['a b'], 'requireScopes')         // throws TypeError
+ * ```
+ */
+export function checkScopeTokens(scopes: readonly unknown[], name: string): void {
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw new TypeError(
+        `bearerguard: ${name}() got an invalid scope ${JSON.stringify(scope)} (RFC 6749 §3.3)`,
+      )
+    }
+  }
+}
 
 /**
  * Builds a requirement from a list of scopes, checking it at start-up: at least one scope,
@@ -54,12 +81,6 @@ export function scopeRequirement(
   name: string,
 ): ScopeRequirement {
   if (scopes.length === 0) throw new TypeError(`bearerguard: ${name}() needs at least one scope`)
-  for (const scope of scopes) {
-    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
-      throw new TypeError(
-        `bearerguard: ${name}() got an invalid scope ${JSON.stringify(scope)} (RFC 6749 §3.3)`,
-      )
-    }
-  }
+  checkScopeTokens(scopes, name)
   return { scopes: [...scopes], match }
 }

@@ -5,7 +5,7 @@
  * `max_age`, which the client hands to the authorization server to get a token that does not.
  */
 import { InsufficientUserAuthenticationError } from '../errors/auth-error.js'
-import type { ScopeRequirement } from '../scopes/scope-requirement.js'
+import { SCOPE_TOKEN, type ScopeRequirement } from '../scopes/scope-requirement.js'
 
 /**
  * What a route requires of the user's authentication. At least one of the two is set.
@@ -34,8 +34,8 @@ export interface StepUpRequirement {
  */
 export type RouteRequirement = ScopeRequirement | StepUpRequirement
 
-/** An `acr` value as the challenge can carry it: printable ASCII but space, `"` and `\`. */
-const ACR_VALUE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+/** An `acr` value as the challenge can carry it: the characters of a scope-token. */
+const ACR_VALUE = SCOPE_TOKEN
 
 /**
  * Checks a step-up requirement at start-up and returns a copy of it: at least one of

@@ -3,6 +3,7 @@
  * `@bearerguard/core` itself), the listeners, the forward-auth endpoints, the identity headers
  * and the rules. Every field is documented in the package README.
  */
+import { SCOPE_TOKEN } from '@bearerguard/core'
 import { z } from 'zod'
 
 /** An HTTP header name (RFC 9110 token), stored lower-cased. */
@@ -30,9 +31,7 @@ const httpUrl = z.string().refine((value) => {
 const apiPath = z.string().regex(/^\/[^?#\s]*$/, 'must be a path starting with "/"')
 
 /** RFC 6749 §3.3 scope-token. */
-const scope = z
-  .string()
-  .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be an RFC 6749 scope token (no spaces or quotes)')
+const scope = z.string().regex(SCOPE_TOKEN, 'must be an RFC 6749 scope token (no spaces or quotes)')
 
 const method = z
   .string()
