@@ -118,8 +118,9 @@ export function decide(deps: DecideDeps, original: OriginalRequest): Decision | 
     }
   }
   const finish = (auth: AuthInfo | undefined): Decision => {
-    if (action.kind === 'scopes') deps.guard.authorize(auth, action.requirement)
-    if (action.stepUp) deps.guard.authorize(auth, action.stepUp)
+    // always: an `authenticated` rule with no requirement still refuses an anonymous caller
+    // (an `optional` guard lets requests without a token through authenticate)
+    deps.guard.authorize(auth, action.requirements)
     // RFC 9449 §9: a fresh nonce with every answer to a DPoP request
     const nonce = auth?.scheme === 'DPoP' ? deps.guard.dpopNonce() : undefined
     return {

@@ -220,6 +220,23 @@ describe('forwarded headers only from trusted hops', () => {
   })
 })
 
+describe('a guard with optional: true', () => {
+  it('an authenticated rule still refuses a request without a token; a public one lets it through', async () => {
+    const optional = await startGateway({
+      guard: { issuer: issuer.url, audience: AUDIENCE, optional: true },
+    })
+    try {
+      for (const ask of [nginx, traefik, envoy]) {
+        expect((await ask('GET', '/me', {}, optional.api)).status).toBe(401)
+        expect((await ask('GET', '/health', {}, optional.api)).status).toBe(200)
+        expect((await ask('GET', '/me', bearer(token), optional.api)).status).toBe(200)
+      }
+    } finally {
+      await optional.close()
+    }
+  })
+})
+
 describe('the authorization server is down', () => {
   it('→ 503 with Retry-After, never 401', async () => {
     const down = await startGateway({

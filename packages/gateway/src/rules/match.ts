@@ -5,12 +5,7 @@
  * escapes kept as sent), without the query string, case-insensitively and with an optional
  * trailing slash (path-to-regexp's defaults, as in Express routing).
  */
-import {
-  scopeRequirement,
-  stepUpRequirement,
-  type ScopeRequirement,
-  type StepUpRequirement,
-} from '@bearerguard/core'
+import { scopeRequirement, stepUpRequirement, type RouteRequirement } from '@bearerguard/core'
 import { match as compilePath } from 'path-to-regexp'
 import type { ConfigIssue } from '../config/config-error.js'
 import type { RuleConfig } from '../config/schema.js'
@@ -20,12 +15,15 @@ import type { RuleConfig } from '../config/schema.js'
  *
  * @example
  * ```ts
- * const action: RuleAction = { kind: 'scopes', requirement: { scopes: ['orders:read'], match: 'all' } }
+ * const action: RuleAction = { kind: 'scopes', requirements: [{ scopes: ['orders:read'], match: 'all' }] }
  * ```
  */
 export type RuleAction =
-  | { kind: 'scopes'; requirement: ScopeRequirement; stepUp?: StepUpRequirement }
-  | { kind: 'authenticated'; stepUp?: StepUpRequirement }
+  /**
+   * `requirements` go to `guard.authorize` as they are: the scopes and/or the step-up; none for
+   * `authenticated` (authorize still refuses an anonymous caller).
+   */
+  | { kind: 'scopes' | 'authenticated'; requirements: readonly RouteRequirement[] }
   | { kind: 'public' }
   | { kind: 'deny' }
 
@@ -118,18 +116,16 @@ export function compileRules(configs: readonly RuleConfig[], issues: ConfigIssue
 function actionOf(config: RuleConfig): RuleAction {
   if (config.public) return { kind: 'public' }
   if (config.deny) return { kind: 'deny' }
-  const stepUp =
-    config.acrValues !== undefined || config.maxAge !== undefined
-      ? stepUpRequirement({ acrValues: config.acrValues, maxAge: config.maxAge }, 'rules')
-      : undefined
+  const requirements: RouteRequirement[] = []
   if (config.scopes) {
-    return {
-      kind: 'scopes',
-      requirement: scopeRequirement(config.scopes, config.scopesMatch ?? 'all', 'rules'),
-      ...(stepUp && { stepUp }),
-    }
+    requirements.push(scopeRequirement(config.scopes, config.scopesMatch ?? 'all', 'rules'))
   }
-  return { kind: 'authenticated', ...(stepUp && { stepUp }) }
+  if (config.acrValues !== undefined || config.maxAge !== undefined) {
+    requirements.push(
+      stepUpRequirement({ acrValues: config.acrValues, maxAge: config.maxAge }, 'rules'),
+    )
+  }
+  return { kind: config.scopes ? 'scopes' : 'authenticated', requirements }
 }
 
 /**
