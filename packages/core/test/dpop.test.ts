@@ -208,6 +208,17 @@ describe('proofs that are refused (invalid_dpop_proof)', () => {
       'DPoP',
     )
   })
+  it('a proof for a token bound to another key, or for an unbound token, does not use up its jti', async () => {
+    const guard = guardOf()
+    const jti = 'kept-across-binding-failures'
+    const theirs = await bound(other.jkt)
+    await expectProofError(dpopRequest(theirs, proofFor(theirs, { jti })), guard)
+    const unbound = await issuer.token({ sub: 'alice' })
+    await rejection(guard.authenticate(dpopRequest(unbound, proofFor(unbound, { jti }))))
+    const ours = await bound()
+    const auth = await guard.authenticate(dpopRequest(ours, proofFor(ours, { jti })))
+    expect(auth?.scheme).toBe('DPoP')
+  })
   it('signed by another key than the token is bound to (jkt)', async () => {
     const token = await bound(other.jkt)
     const error = await expectProofError(dpopRequest(token, proofFor(token)))
@@ -261,6 +272,18 @@ describe('binding between scheme and token', () => {
       }),
     )
     expect(two.status).toBe(400)
+  })
+  it('both paths refuse a too long Bearer token the same way, also where DPoP is required', async () => {
+    for (const dpop of ['allowed', 'required'] as const) {
+      const guard = guardOf({ dpop, maxTokenLength: 10 })
+      const request = {
+        method: 'GET',
+        url: URL_,
+        headers: { authorization: 'Bearer abcdefghijkl' },
+      }
+      expect(() => guard.authenticateCached(request)).toThrow(/too long/)
+      expect((await rejection(guard.authenticate(request))).description).toMatch(/too long/)
+    }
   })
   it('required: a Bearer token is refused with a DPoP challenge; no token gets DPoP algs', async () => {
     const guard = guardOf({ dpop: 'required' })

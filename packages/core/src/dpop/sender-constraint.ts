@@ -53,31 +53,27 @@ export async function checkDpopUse(
   dpop: ResolvedDpop,
   nowMs: number,
 ): Promise<void> {
+  const bound = auth.confirmation?.jkt
+  if (bound === undefined) {
+    throw new InvalidTokenError('Token is not DPoP-bound: send it with the Bearer scheme')
+  }
   const proofs = headerValues(request, 'dpop')
   if (proofs.length === 0) throw new InvalidDpopProofError('DPoP proof is missing')
   // Node joins a repeated unknown header with ", "; a compact JWS never holds a comma.
   if (proofs.length > 1 || (proofs[0] as string).includes(',')) {
     throw new InvalidDpopProofError('Exactly one DPoP proof is allowed')
   }
-  const jkt = await verifyDpopProof(
+  await verifyDpopProof(
     {
       proof: (proofs[0] as string).trim(),
       method: request.method,
       url: request.url,
       accessToken: token,
+      jkt: bound,
     },
     dpop,
     nowMs,
   )
-  const bound = auth.confirmation?.jkt
-  if (bound === undefined) {
-    throw new InvalidTokenError('Token is not DPoP-bound: send it with the Bearer scheme')
-  }
-  if (bound !== jkt) {
-    throw new InvalidDpopProofError(
-      'DPoP proof is signed by another key than the token is bound to',
-    )
-  }
 }
 
 /** RFC 9440 §2: `Client-Cert` is an sf-binary: the DER certificate in base64 between colons. */

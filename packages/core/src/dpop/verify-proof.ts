@@ -4,8 +4,9 @@
  * `dpop+jwt`, an allowed asymmetric `alg`, a public `jwk` in the header (a private or symmetric
  * key is refused by jose's EmbeddedJWK), the signature by that key. Then, here: the required
  * claims, `htm` and `htu` against the request, `iat` within the window, `ath` against the
- * access token, the server nonce when nonces are on, and last (so that a proof failing any other
- * check spends nothing) the `jti` against the replay store.
+ * access token, the server nonce when nonces are on, the key's thumbprint against the token's
+ * `cnf.jkt`, and last (so that a proof failing any other check spends nothing) the `jti`
+ * against the replay store.
  */
 import { createHash } from 'node:crypto'
 import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose'
@@ -15,12 +16,12 @@ import {
   UseDpopNonceError,
 } from '../errors/auth-error.js'
 import type { DpopNonces } from './dpop-nonces.js'
+import { canonical } from '../jwt/peek-jwt.js'
 import { normalizeHtu } from './normalize-htu.js'
 import type { ReplayStore } from './replay-store.js'
 
 /** The longest proof looked at (a proof carries one public key: a few KiB at most). */
 const MAX_PROOF_LENGTH = 8192
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 const MAX_JTI_LENGTH = 256
 
 export interface DpopPolicy {
@@ -31,7 +32,7 @@ export interface DpopPolicy {
   /** Seconds of leeway for `iat` (both ways). */
   clockTolerance: number
   replayStore: ReplayStore
-  /** Server nonces, when required. */
+  /** Server nonces, when they are on (`dpop.nonce`). */
   nonces: DpopNonces | undefined
 }
 
@@ -43,25 +44,17 @@ export interface ProofRequest {
   url: string
   /** The access token the proof must be bound to (`ath`). */
   accessToken: string
+  /** The thumbprint of the key the access token is bound to (`cnf.jkt`). */
+  jkt: string
 }
 
 /**
- * Every part in canonical base64url (no stray bits in the last character), as for access
- * tokens: one proof has one spelling.
- */
-function canonical(proof: string): boolean {
-  return proof
-    .split('.')
-    .every((part) => Buffer.from(part, 'base64url').toString('base64url') === part)
-}
-
-/**
- * The JWK SHA-256 thumbprint (RFC 7638) of the proof's key, once every check passed; throws
+ * The JWK SHA-256 thumbprint (RFC 7638) of the proof's key (= `request.jkt`), once every check passed; throws
  * {@link InvalidDpopProofError}, {@link UseDpopNonceError}, or a 503 when the replay store fails.
  *
  * @example
  * ```ts
- * const jkt = await verifyDpopProof({ proof, method: 'GET', url, accessToken }, policy, Date.now())
+ * await verifyDpopProof({ proof, method: 'GET', url, accessToken, jkt: auth.confirmation.jkt }, policy, Date.now())
  * ```
  */
 export async function verifyDpopProof(
@@ -70,7 +63,8 @@ export async function verifyDpopProof(
   nowMs: number,
 ): Promise<string> {
   const { proof } = request
-  if (proof.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(proof) || !canonical(proof)) {
+  const parts = proof.split('.')
+  if (proof.length > MAX_PROOF_LENGTH || parts.length !== 3 || !parts.every(canonical)) {
     throw new InvalidDpopProofError('DPoP proof is not a compact JWS')
   }
   let verified: Awaited<ReturnType<typeof jwtVerify>>
@@ -115,6 +109,11 @@ export async function verifyDpopProof(
     throw new UseDpopNonceError(policy.nonces.current(nowMs))
   }
   const jkt = await calculateJwkThumbprint(protectedHeader.jwk as JWK, 'sha256')
+  if (jkt !== request.jkt) {
+    throw new InvalidDpopProofError(
+      'DPoP proof is signed by another key than the token is bound to',
+    )
+  }
   // Kept until the proof could no longer pass the iat check anyway.
   const ttlMs = (iat + policy.maxAge + policy.clockTolerance) * 1000 - nowMs
   let fresh: boolean

@@ -221,13 +221,13 @@ class BearerGuard implements Guard {
         if (this.#options.optional) return null
         throw new UnauthorizedError()
       }
+      this.#precheck(found)
       // a DPoP proof is new on every request, and checking it takes a signature and the
       // replay store: only the asynchronous path does it
       if (found.scheme === 'DPoP') return undefined
-      if (this.#options.dpop.mode === 'required') checkBearerUse(undefined, 'required')
       const base = this.#cached(found.token)
       if (!base) return undefined
-      this.#checkBinding(base, found, request)
+      this.#checkBinding(base, 'Bearer', request)
       auth = { ...base, tokenSource: found.method }
     } catch (error) {
       throw this.#rejected(error, request)
@@ -249,20 +249,26 @@ class BearerGuard implements Guard {
       if (this.#options.optional) return undefined
       throw new UnauthorizedError()
     }
+    this.#precheck(found)
+    const base = await this.#verify(found.token)
+    if (found.scheme === 'DPoP') {
+      await checkDpopUse(base, request, found.token, this.#options.dpop, Date.now())
+    }
+    this.#checkBinding(base, found.scheme, request)
+    return { ...base, scheme: found.scheme, tokenSource: found.method }
+  }
+
+  /**
+   * What both paths refuse before verifying anything, in one order: a token that is too long,
+   * then a Bearer token where DPoP is required.
+   */
+  #precheck(found: ExtractedToken): void {
     if (found.token.length > this.#options.maxTokenLength) {
       throw new InvalidTokenError('Token is too long')
     }
     if (found.scheme === 'Bearer' && this.#options.dpop.mode === 'required') {
       checkBearerUse(undefined, 'required')
     }
-    const base = await this.#verify(found.token)
-    if (found.scheme === 'DPoP') {
-      await checkDpopUse(base, request, found.token, this.#options.dpop, Date.now())
-      checkCertificateBinding(base, request, this.#options.certificateHeader)
-      return { ...base, scheme: 'DPoP', tokenSource: found.method }
-    }
-    this.#checkBinding(base, found, request)
-    return { ...base, tokenSource: found.method }
   }
 
   #extract(request: RequestLike): ExtractedToken | undefined {
@@ -273,14 +279,14 @@ class BearerGuard implements Guard {
     )
   }
 
-  /** What the token's confirmation demands of a Bearer request (see sender-constraint.ts). */
-  #checkBinding(base: AuthInfoBase, found: ExtractedToken, request: RequestLike): void {
-    if (base.confirmation) {
-      checkBearerUse(base, this.#options.dpop.mode)
-      checkCertificateBinding(base, request, this.#options.certificateHeader)
-    } else if (found.scheme === 'Bearer' && base.format === 'opaque') {
-      checkBearerUse(base, this.#options.dpop.mode) // introspection's token_type: DPoP
-    }
+  /**
+   * What the token's confirmation demands (see sender-constraint.ts): a DPoP-bound token never
+   * as Bearer (a DPoP request's proof was checked already), a certificate-bound one only with
+   * its certificate.
+   */
+  #checkBinding(base: AuthInfoBase, scheme: 'Bearer' | 'DPoP', request: RequestLike): void {
+    if (scheme === 'Bearer') checkBearerUse(base, this.#options.dpop.mode)
+    checkCertificateBinding(base, request, this.#options.certificateHeader)
   }
 
   /** Whether `token` is verified locally as a JWT (else introspected), per `tokenFormat`. */
@@ -298,7 +304,6 @@ class BearerGuard implements Guard {
 
   /** The identity of a token the caches can vouch for without waiting, or undefined. */
   #cached(token: string): AuthInfoBase | undefined {
-    if (token.length > this.#options.maxTokenLength) return undefined // the async path rejects it
     // Only tokens verified as JWTs are in the verified-token cache: a hit settles the format
     // without looking at the token again.
     const jwt = this.#cachedJwt(token, Date.now())

@@ -44,8 +44,13 @@ export function peekJwt(token: string): PeekedJwt {
 /**
  * base64url without padding, and in its one canonical spelling: the unused low bits of the
  * last character must be zero, so no two strings decode to the same bytes.
+ *
+ * @example
+ * ```ts
+ * canonical('e30') // true; canonical('e31') // false: the same bytes spelt another way
+ * ```
  */
-function canonical(part: string): boolean {
+export function canonical(part: string): boolean {
   return BASE64URL.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part
 }
 
