@@ -32,3 +32,19 @@ export function headerValues(request: RequestLike, name: string): string[] {
   if (value === undefined) return []
   return Array.isArray(value) ? value : [value]
 }
+
+/**
+ * The DER certificate a client presented on a TLS connection (RFC 8705), or undefined (plain
+ * HTTP, or no certificate): what adapters put behind `RequestLike.clientCertificate`.
+ *
+ * @example
+ * ```ts
+ * const request: RequestLike = { method, url, headers, clientCertificate: () => peerCertificate(req.socket) }
+ * ```
+ */
+export function peerCertificate(socket: unknown): Uint8Array | undefined {
+  const tls = socket as { getPeerCertificate?: (detailed: boolean) => { raw?: Uint8Array } | null }
+  if (typeof tls?.getPeerCertificate !== 'function') return undefined
+  const raw = tls.getPeerCertificate(false)?.raw
+  return raw && raw.length > 0 ? raw : undefined
+}

@@ -6,7 +6,8 @@ import { normalizeHtu } from '../src/dpop/normalize-htu.js'
 import { MemoryReplayStore } from '../src/dpop/replay-store.js'
 import { checkCertificateBinding } from '../src/dpop/sender-constraint.js'
 import { buildAuthInfo } from '../src/identity/build-auth-info.js'
-import type { RequestLike } from '../src/request-like.js'
+import { createGuard } from '../src/guard/create-guard.js'
+import { peerCertificate, type RequestLike } from '../src/request-like.js'
 
 describe('normalizeHtu (RFC 3986 §6.2.2–6.2.3, without query and fragment)', () => {
   it.each([
@@ -128,5 +129,38 @@ describe('checkCertificateBinding (RFC 8705 §3, RFC 9440)', () => {
   it('a token without x5t#S256 needs no certificate', () => {
     const plain = buildAuthInfo({ ...auth, token: 't', format: 'jwt', claims: {}, scopeClaims: [] })
     expect(() => checkCertificateBinding(plain, request({}), undefined)).not.toThrow()
+  })
+})
+
+describe('guard.responseHeaders and peerCertificate', () => {
+  const guard = createGuard({
+    issuer: 'https://as.example.com',
+    audience: 'https://api.example.com',
+    keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }],
+    dpop: { nonce: { secret: 's'.repeat(32) } },
+  })
+  const auth = buildAuthInfo({
+    token: 't',
+    format: 'jwt',
+    issuer: 'https://as.example.com',
+    claims: {},
+    scopeClaims: ['scope'],
+  })
+  it('nothing for a Bearer header token; Cache-Control for a query token; DPoP-Nonce for DPoP', () => {
+    expect(guard.responseHeaders({ ...auth, tokenSource: 'header' })).toEqual({})
+    expect(guard.responseHeaders({ ...auth, tokenSource: 'query' })).toEqual({
+      'cache-control': 'private',
+    })
+    expect(guard.responseHeaders({ ...auth, scheme: 'DPoP', tokenSource: 'header' })).toEqual({
+      'dpop-nonce': guard.dpopNonce(),
+    })
+  })
+  it('peerCertificate: the raw DER of a TLS socket, else undefined', () => {
+    const der = Buffer.from('der')
+    expect(peerCertificate({ getPeerCertificate: () => ({ raw: der }) })).toBe(der)
+    expect(peerCertificate({ getPeerCertificate: () => ({}) })).toBeUndefined()
+    expect(peerCertificate({ getPeerCertificate: () => null })).toBeUndefined()
+    expect(peerCertificate({})).toBeUndefined()
+    expect(peerCertificate(undefined)).toBeUndefined()
   })
 })

@@ -34,12 +34,9 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): RequestHandler {
     const attach = (auth: AuthInfo | null | undefined) => {
       if (auth) {
         req.auth = auth
-        // RFC 6750 §2.3: answers to requests authenticated by a query token are private.
-        if (auth.tokenSource === 'query') res.setHeader('Cache-Control', 'private')
-        // RFC 9449 §9: a fresh nonce with every answer keeps DPoP clients from a retry later
-        if (auth.scheme === 'DPoP') {
-          const nonce = guard.dpopNonce()
-          if (nonce) res.setHeader('DPoP-Nonce', nonce)
+        // Cache-Control: private for a query token, DPoP-Nonce for a DPoP request
+        for (const [name, value] of Object.entries(guard.responseHeaders(auth))) {
+          res.setHeader(name, value)
         }
       }
       next()

@@ -1,7 +1,6 @@
 /** Maps an Express request to core's framework-neutral {@link RequestLike}. */
-import type { RequestLike } from '@bearerguard/core'
+import { peerCertificate, type RequestLike } from '@bearerguard/core'
 import type { Request } from 'express'
-import type { TLSSocket } from 'node:tls'
 
 /**
  * The absolute URL is the one the client addressed, as Express sees it behind proxies: the
@@ -21,7 +20,7 @@ export function toRequestLike(req: Request): RequestLike {
     url: `${req.protocol}://${hostOf(req)}${req.originalUrl}`,
     headers: req.headers,
     body: req.body as unknown,
-    clientCertificate: () => peerCertificate(req),
+    clientCertificate: () => peerCertificate(req.socket),
   }
 }
 
@@ -37,11 +36,4 @@ function hostOf(req: Request): string {
     }
   }
   return req.headers.host ?? 'localhost'
-}
-
-function peerCertificate(req: Request): Uint8Array | undefined {
-  const socket = req.socket as Partial<TLSSocket>
-  if (typeof socket.getPeerCertificate !== 'function') return undefined
-  const raw = socket.getPeerCertificate(false)?.raw
-  return raw && raw.length > 0 ? raw : undefined
 }

@@ -58,7 +58,7 @@ export type Decision =
       auth: AuthInfo | undefined
       /** Identity headers for the upstream. */
       headers: Record<string, string>
-      /** Headers for the client's answer: `dpop-nonce` for DPoP requests when nonces are on. */
+      /** Headers for the client's answer (`guard.responseHeaders`: `cache-control`, `dpop-nonce`). */
       responseHeaders: Record<string, string>
     }
   | {
@@ -121,15 +121,13 @@ export function decide(deps: DecideDeps, original: OriginalRequest): Decision | 
     // always: an `authenticated` rule with no requirement still refuses an anonymous caller
     // (an `optional` guard lets requests without a token through authenticate)
     deps.guard.authorize(auth, action.requirements)
-    // RFC 9449 §9: a fresh nonce with every answer to a DPoP request
-    const nonce = auth?.scheme === 'DPoP' ? deps.guard.dpopNonce() : undefined
     return {
       allow: true,
       reason: action.kind,
       rule,
       auth,
       headers: deps.identity.headersFor(auth),
-      responseHeaders: nonce ? { 'dpop-nonce': nonce } : {},
+      responseHeaders: auth ? deps.guard.responseHeaders(auth) : {},
     }
   }
   try {

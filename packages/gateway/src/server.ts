@@ -3,9 +3,9 @@
  * `/metrics`) and, when configured, the reverse proxy — each a plain node:http request
  * listener, so they can be served by `listen()` or mounted in any node:http server.
  */
-import type { TLSSocket } from 'node:tls'
 import {
   createMetadataEndpoint,
+  peerCertificate,
   type MetadataEndpoint,
   type MetadataEndpointOptions,
 } from '@bearerguard/core'
@@ -387,7 +387,7 @@ class BearerguardGateway implements Gateway {
       headers: h,
       body: form?.fields,
       // the client's own TLS connection (RFC 8705): only in proxy mode is the peer the client
-      clientCertificate: () => peerCertificate(req),
+      clientCertificate: () => peerCertificate(req.socket),
       names: {
         method: 'the method',
         proto: 'X-Forwarded-Proto',
@@ -548,14 +548,6 @@ function listenOn(server: Server, host: string, port: number): Promise<AddressIn
       resolve(server.address() as AddressInfo)
     })
   })
-}
-
-/** The DER client certificate of a TLS connection, when the client presented one. */
-function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
-  const socket = req.socket as Partial<TLSSocket>
-  if (typeof socket.getPeerCertificate !== 'function') return undefined
-  const raw = socket.getPeerCertificate(false)?.raw
-  return raw && raw.length > 0 ? raw : undefined
 }
 
 /** Every scope the rules require: what `scopes_supported` of the RFC 9728 document lists. */

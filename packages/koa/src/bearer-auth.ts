@@ -43,13 +43,8 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): Middleware {
     const cached = guard.authenticateCached(request)
     const auth = cached === undefined ? await guard.authenticate(request) : (cached ?? undefined)
     ctx.state.auth = auth
-    // RFC 6750 §2.3: answers to requests authenticated by a query token are private.
-    if (auth?.tokenSource === 'query') ctx.set('Cache-Control', 'private')
-    // RFC 9449 §9: a fresh nonce with every answer keeps DPoP clients from a retry later
-    if (auth?.scheme === 'DPoP') {
-      const nonce = guard.dpopNonce()
-      if (nonce) ctx.set('DPoP-Nonce', nonce)
-    }
+    // Cache-Control: private for a query token, DPoP-Nonce for a DPoP request
+    if (auth) ctx.set(guard.responseHeaders(auth))
     await next()
   }
 }

@@ -1,7 +1,6 @@
 /** Maps a Koa context to core's framework-neutral {@link RequestLike}. */
-import type { RequestLike } from '@bearerguard/core'
+import { peerCertificate, type RequestLike } from '@bearerguard/core'
 import type { Context } from 'koa'
-import type { TLSSocket } from 'node:tls'
 
 /**
  * Scheme and host come from `ctx.protocol` and `ctx.host`, so `app.proxy` decides whether
@@ -23,13 +22,6 @@ export function toRequestLike(ctx: Context): RequestLike {
     url: `${ctx.protocol}://${ctx.host || 'localhost'}${ctx.originalUrl}`,
     headers: ctx.headers,
     body: (ctx.request as { body?: unknown }).body,
-    clientCertificate: () => peerCertificate(ctx),
+    clientCertificate: () => peerCertificate(ctx.req.socket),
   }
-}
-
-function peerCertificate(ctx: Context): Uint8Array | undefined {
-  const socket = ctx.req.socket as Partial<TLSSocket>
-  if (typeof socket.getPeerCertificate !== 'function') return undefined
-  const raw = socket.getPeerCertificate(false)?.raw
-  return raw && raw.length > 0 ? raw : undefined
 }

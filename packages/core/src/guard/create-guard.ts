@@ -99,6 +99,12 @@ export interface Guard {
    * send it as `DPoP-Nonce` with answers to DPoP requests, so clients keep a fresh one.
    */
   dpopNonce(): string | undefined
+  /**
+   * Headers the answer to a request authenticated as `auth` must carry: `Cache-Control:
+   * private` for a token sent in the query (RFC 6750 §2.3), and the current `DPoP-Nonce` for a
+   * DPoP request when nonces are on (RFC 9449 §9). Empty for most requests.
+   */
+  responseHeaders(auth: AuthInfo): Readonly<Record<string, string>>
   /** The bearer methods this guard accepts, e.g. to advertise them. */
   readonly bearerMethods: readonly string[]
 }
@@ -151,6 +157,8 @@ export function createGuard(options: GuardOptions): Guard {
   const resolved = resolveOptions(options)
   return new BearerGuard(resolved)
 }
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
 
 class BearerGuard implements Guard {
   readonly #options: ResolvedOptions
@@ -464,6 +472,17 @@ class BearerGuard implements Guard {
 
   dpopNonce(): string | undefined {
     return this.#options.dpop.nonces?.current(Date.now())
+  }
+
+  responseHeaders(auth: AuthInfo): Readonly<Record<string, string>> {
+    if (auth.tokenSource !== 'query' && auth.scheme !== 'DPoP') return NO_HEADERS // most requests
+    const headers: Record<string, string> = {}
+    if (auth.tokenSource === 'query') headers['cache-control'] = 'private'
+    if (auth.scheme === 'DPoP') {
+      const nonce = this.dpopNonce()
+      if (nonce) headers['dpop-nonce'] = nonce
+    }
+    return headers
   }
 
   /** The scheme a request's Authorization header names, for the challenge. */
