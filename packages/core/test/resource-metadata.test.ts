@@ -4,7 +4,6 @@ import type { UnauthorizedError } from '../src/errors/auth-error.js'
 import { createGuard } from '../src/guard/create-guard.js'
 import { createMetadataEndpoint } from '../src/metadata/metadata-endpoint.js'
 import { defaultMetadataUrl, metadataPaths } from '../src/metadata/metadata-url.js'
-import { dpopRequired } from '../src/metadata/resolve-resource-metadata.js'
 import { createScopeDecorators } from '../src/decorators/create-scope-decorators.js'
 import type { GuardOptions } from '../src/options/guard-options.js'
 import { GuardOptionError } from '../src/options/option-error.js'
@@ -170,7 +169,8 @@ describe('dpop_bound_access_tokens_required', () => {
     [undefined, false],
     [null, false],
   ])('dpop %j → %s', (dpop, required) => {
-    expect(dpopRequired(dpop)).toBe(required)
+    const guard = createGuard({ ...base, resourceMetadata: true, dpop: dpop ?? undefined } as never)
+    expect(guard.metadata().dpop_bound_access_tokens_required).toBe(required)
   })
 })
 

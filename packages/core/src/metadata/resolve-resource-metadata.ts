@@ -5,7 +5,8 @@
  */
 import { z } from 'zod'
 import { isHttpUrl } from '../http/is-http-url.js'
-import { DEFAULT_DPOP_ALGORITHMS, type GuardOptions } from '../options/guard-options.js'
+import type { GuardOptions } from '../options/guard-options.js'
+import type { ResolvedDpop } from '../options/resolve-dpop.js'
 import { GuardOptionError } from '../options/option-error.js'
 import { SCOPE_TOKEN } from '../scopes/scope-requirement.js'
 import { defaultMetadataUrl } from './metadata-url.js'
@@ -95,10 +96,11 @@ export function resolveResourceMetadata(
   o: GuardOptions,
   issuers: readonly string[],
   bearerMethods: readonly string[],
-): { resource: string; resourceMetadata: ResolvedResourceMetadata | undefined } {
+  dpop: Pick<ResolvedDpop, 'mode' | 'algorithms'>,
+): { resourceMetadata: ResolvedResourceMetadata | undefined } {
   const resource = o.resource ?? (Array.isArray(o.audience) ? o.audience[0] : o.audience) ?? ''
   const option = o.resourceMetadata
-  if (option === undefined) return { resource, resourceMetadata: undefined }
+  if (option === undefined) return { resourceMetadata: undefined }
   if (!isHttpUrl(resource) || resource.includes('#')) {
     throw new GuardOptionError(
       o.resource === undefined ? 'audience' : 'resource',
@@ -119,7 +121,6 @@ export function resolveResourceMetadata(
   copy('resource_tos_uri', settings.resourceTosUri)
   copy('authorization_details_types_supported', settings.authorizationDetailsTypesSupported)
   return {
-    resource,
     resourceMetadata: {
       resource,
       url: settings.url ?? defaultMetadataUrl(resource),
@@ -127,26 +128,8 @@ export function resolveResourceMetadata(
       scopesSupported: settings.scopesSupported && [...new Set(settings.scopesSupported)],
       bearerMethods: [...bearerMethods],
       fields,
-      dpopRequired: dpopRequired(o.dpop),
-      dpopAlgorithms: dpopAlgorithms(o.dpop),
+      dpopRequired: dpop.mode === 'required',
+      dpopAlgorithms: dpop.mode === 'disabled' ? undefined : [...dpop.algorithms],
     },
   }
-}
-
-/** The DPoP proof algorithms the guard accepts (RFC 9449 §5.1), or undefined when DPoP is off. */
-function dpopAlgorithms(dpop: GuardOptions['dpop']): string[] | undefined {
-  const options = typeof dpop === 'string' ? { mode: dpop } : (dpop ?? {})
-  if (options.mode === 'disabled') return undefined
-  return [...(options.algorithms ?? DEFAULT_DPOP_ALGORITHMS)]
-}
-
-/**
- * Whether the `dpop` option (RFC 9449) asks for DPoP-bound tokens only: `'required'` or
- * `{ mode: 'required' }`.
- */
-export function dpopRequired(dpop: unknown): boolean {
-  if (dpop === 'required') return true
-  return (
-    typeof dpop === 'object' && dpop !== null && (dpop as { mode?: unknown }).mode === 'required'
-  )
 }

@@ -57,8 +57,6 @@ export interface ResolvedOptions {
   bearerMethods: BearerMethod[]
   optional: boolean
   realm: string | undefined
-  /** RFC 9728 resource identifier. */
-  resource: string
   /** RFC 9728 metadata settings; undefined when `resourceMetadata` is not set. */
   resourceMetadata: ResolvedResourceMetadata | undefined
   errorDescriptions: boolean
@@ -268,8 +266,9 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
   const scopeClaim = o.scopeClaim ?? ['scope', 'scp']
   const bearerMethods = [...new Set<BearerMethod>(o.bearerMethods ?? ['header'])]
   const clockTolerance = o.clockTolerance ?? 30
+  const dpop = resolveDpop(o, clockTolerance)
   return {
-    ...resolveResourceMetadata(o, [...issuers.keys()], bearerMethods),
+    ...resolveResourceMetadata(o, [...issuers.keys()], bearerMethods, dpop),
     ...resolveIntrospection(o, issuers),
     issuers,
     typ: o.typ ?? 'lenient',
@@ -292,7 +291,7 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
       o.jwtCache === false
         ? undefined
         : { max: o.jwtCache?.max ?? 10_000, ttl: o.jwtCache?.ttl ?? 300 },
-    dpop: resolveDpop(o, clockTolerance),
+    dpop,
     certificateHeader: o.mtls?.certificateHeader?.toLowerCase(),
     onAuthenticated: o.onAuthenticated,
     onRejected: o.onRejected,
