@@ -52,10 +52,7 @@ export class OpaqueTokenVerifier {
   async verify(token: string): Promise<{ issuer: string; claims: Record<string, unknown> }> {
     const { config } = this.#deps
     const key = introspectionCacheKey(config.issuer, token)
-    const entry = await this.#cache.get(key, () => unavailableOnFailure(this.#load(token)))
-    if (!entry.active) throw new InvalidTokenError('Token is not active')
-    checkIntrospection(entry.claims, this.#deps.policy, Date.now() / 1000)
-    return { issuer: entry.issuer, claims: entry.claims }
+    return this.#accept(await this.#cache.get(key, () => unavailableOnFailure(this.#load(token))))
   }
 
   /**
@@ -64,7 +61,11 @@ export class OpaqueTokenVerifier {
    */
   verifyCached(token: string): { issuer: string; claims: Record<string, unknown> } | undefined {
     const entry = this.#cache.peek(introspectionCacheKey(this.#deps.config.issuer, token))
-    if (!entry) return undefined
+    return entry && this.#accept(entry)
+  }
+
+  /** An introspection result's verdict for this request: checked against the policy now. */
+  #accept(entry: IntrospectionCacheEntry): { issuer: string; claims: Record<string, unknown> } {
     if (!entry.active) throw new InvalidTokenError('Token is not active')
     checkIntrospection(entry.claims, this.#deps.policy, Date.now() / 1000)
     return { issuer: entry.issuer, claims: entry.claims }

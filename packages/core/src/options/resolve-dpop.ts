@@ -1,9 +1,10 @@
-/** Validates and resolves `dpop` and `mtls` (the zod schema has checked shapes). */
+/** Validates and resolves `dpop` (the zod schema has checked shapes). */
 import { DpopNonces } from '../dpop/dpop-nonces.js'
 import { MemoryReplayStore } from '../dpop/replay-store.js'
 import type { DpopPolicy } from '../dpop/verify-proof.js'
 import { DEFAULT_DPOP_ALGORITHMS, type GuardOptions } from './guard-options.js'
 import { GuardOptionError } from './option-error.js'
+import { secretBytes } from './secret-bytes.js'
 
 export type DpopMode = 'allowed' | 'required' | 'disabled'
 
@@ -12,7 +13,6 @@ export interface ResolvedDpop extends DpopPolicy {
 }
 
 const ASYMMETRIC = new Set<string>(DEFAULT_DPOP_ALGORITHMS)
-const MIN_SECRET_BYTES = 32
 
 /**
  * @example
@@ -52,15 +52,12 @@ function resolveNonces(
   if (list.length === 0) {
     throw new GuardOptionError('dpop.nonce.secret', 'must hold at least one secret')
   }
-  const secrets = list.map((secret, i) => {
-    const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret
-    if (bytes.byteLength < MIN_SECRET_BYTES) {
-      throw new GuardOptionError(
-        Array.isArray(nonce.secret) ? `dpop.nonce.secret[${i}]` : 'dpop.nonce.secret',
-        `must be at least ${MIN_SECRET_BYTES} bytes (e.g. 32 random bytes, base64-encoded)`,
-      )
-    }
-    return bytes
-  })
+  const secrets = list.map((secret, i) =>
+    secretBytes(
+      secret,
+      Array.isArray(nonce.secret) ? `dpop.nonce.secret[${i}]` : 'dpop.nonce.secret',
+      '(e.g. 32 random bytes, base64-encoded)',
+    ),
+  )
   return new DpopNonces({ secrets, lifetime: nonce.lifetime ?? 300 })
 }

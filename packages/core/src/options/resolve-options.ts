@@ -15,6 +15,7 @@ import {
   type IssuerConfig,
 } from './guard-options.js'
 import { GuardOptionError } from './option-error.js'
+import { secretBytes } from './secret-bytes.js'
 import { isHttpUrl } from '../http/is-http-url.js'
 import { resolveDpop, type ResolvedDpop } from './resolve-dpop.js'
 import {
@@ -31,7 +32,6 @@ import {
 
 /** JWS algorithms bearerguard knows (RFC 7518 §3.1, RFC 8037). */
 const KNOWN_ALGORITHMS = new Set<string>([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
-const MIN_SECRET_BYTES = 32
 
 /** Where one issuer's keys come from. */
 export type KeySpec =
@@ -321,15 +321,7 @@ function resolveIssuer(entry: IssuerConfig, o: GuardOptions, where: string): Res
 
   let spec: KeySpec
   if (secretValue !== undefined) {
-    const secretBytes =
-      typeof secretValue === 'string' ? new TextEncoder().encode(secretValue) : secretValue
-    if (secretBytes.byteLength < MIN_SECRET_BYTES) {
-      throw new GuardOptionError(
-        at('secret'),
-        `must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`,
-      )
-    }
-    spec = { kind: 'secret', secret: secretBytes }
+    spec = { kind: 'secret', secret: secretBytes(secretValue, at('secret'), '(RFC 7518 §3.2)') }
   } else if (keys) {
     spec = { kind: 'static', jwks: resolveStaticKeys(keys, at('keys')) }
   } else if (jwksUri) {
