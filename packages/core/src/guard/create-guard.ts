@@ -74,10 +74,11 @@ export interface Guard {
   readonly resourceMetadataUrl: string | undefined
   /**
    * The synchronous fast path for adapters: when the request can be decided without waiting —
-   * no token (anonymous or 401), a malformed request, or a token in the verified-token cache —
-   * returns the same answer `authenticate` would (an {@link AuthInfo}, or `null` for an
-   * anonymous request when `optional`) or throws the same {@link AuthError}; returns
-   * `undefined` when only `authenticate` can decide. Hooks are called as by `authenticate`.
+   * no token (anonymous or 401), a malformed request, or a Bearer token in the verified-token
+   * cache or the introspection cache's memory — returns the same answer `authenticate` would
+   * (an {@link AuthInfo}, or `null` for an anonymous request when `optional`) or throws the same
+   * {@link AuthError}; returns `undefined` when only `authenticate` can decide (always for a
+   * DPoP request: its proof is checked asynchronously). Hooks are called as by `authenticate`.
    */
   authenticateCached(request: RequestLike): AuthInfo | null | undefined
   /** Fetches discovery documents and keys ahead of the first request; rejects when unreachable. */

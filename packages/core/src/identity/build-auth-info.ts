@@ -11,7 +11,10 @@ export interface AuthInfoInput {
   scopeClaims: readonly string[]
 }
 
-/** An {@link AuthInfo} without the per-request `tokenSource`: what the caches can share. */
+/**
+ * An {@link AuthInfo} without the per-request `tokenSource`: what the caches can share. Its
+ * `scheme` is `Bearer`; a DPoP request's AuthInfo overrides it.
+ */
 export type AuthInfoBase = Omit<AuthInfo, 'tokenSource'>
 
 /**
