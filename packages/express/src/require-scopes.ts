@@ -1,7 +1,7 @@
 /** `requireScopes()` and `requireAnyScope()`: per-route scope requirements. */
 import { scopeRequirement, type ScopeRequirement } from '@bearerguard/core'
 import type { RequestHandler } from 'express'
-import { requestGuard } from './request-auth.js'
+import { authorizeRequest } from './authorize-request.js'
 
 /**
  * Requires every one of `scopes`. Answers 403 `insufficient_scope` (through `next(err)`)
@@ -30,21 +30,6 @@ export function requireAnyScope(...scopes: string[]): RequestHandler {
 
 function scopeMiddleware(requirement: ScopeRequirement): RequestHandler {
   return (req, _res, next) => {
-    const guard = requestGuard(req)
-    if (!guard) {
-      next(
-        new Error(
-          'bearerguard: requireScopes()/requireAnyScope() need bearerAuth() earlier on the route',
-        ),
-      )
-      return
-    }
-    try {
-      guard.authorize(req.auth, requirement)
-    } catch (error) {
-      next(error)
-      return
-    }
-    next()
+    next(authorizeRequest(req, requirement, 'requireScopes()/requireAnyScope()'))
   }
 }

@@ -1,7 +1,7 @@
 /** `requireStepUp()`: a per-route requirement on the user's authentication (RFC 9470). */
 import { stepUpRequirement, type StepUpRequirement } from '@bearerguard/core'
 import type { RequestHandler } from 'express'
-import { requestGuard } from './request-auth.js'
+import { authorizeRequest } from './authorize-request.js'
 
 /**
  * Requires the token's `acr` to be one of `acrValues` and/or its `auth_time` to be at most
@@ -17,17 +17,6 @@ import { requestGuard } from './request-auth.js'
 export function requireStepUp(requirement: StepUpRequirement): RequestHandler {
   const checked = stepUpRequirement(requirement, 'requireStepUp')
   return (req, _res, next) => {
-    const guard = requestGuard(req)
-    if (!guard) {
-      next(new Error('bearerguard: requireStepUp() needs bearerAuth() earlier on the route'))
-      return
-    }
-    try {
-      guard.authorize(req.auth, checked)
-    } catch (error) {
-      next(error)
-      return
-    }
-    next()
+    next(authorizeRequest(req, checked, 'requireStepUp()'))
   }
 }

@@ -5,7 +5,7 @@
  */
 import { createScopeDecorators } from '@bearerguard/core'
 import type { NextFunction, Request, Response } from 'express'
-import { requestGuard } from './request-auth.js'
+import { authorizeRequest } from './authorize-request.js'
 
 type Handler = (this: unknown, req: Request, res: Response, next: NextFunction) => unknown
 
@@ -76,19 +76,9 @@ export const {
     function (this: unknown, req: Request, res: Response, next: NextFunction): unknown {
       const requirement = resolve()
       if (!requirement.public) {
-        const guard = requestGuard(req)
-        if (!guard) {
-          next(
-            new Error(
-              'bearerguard: a handler with scope requirements needs bearerAuth() earlier on its route',
-            ),
-          )
-          return undefined
-        }
-        try {
-          guard.authorize(req.auth, requirement.requirements)
-        } catch (error) {
-          next(error)
+        const refused = authorizeRequest(req, requirement.requirements, 'a decorated handler')
+        if (refused !== undefined) {
+          next(refused)
           return undefined
         }
       }

@@ -4,7 +4,6 @@
  */
 import type { RouteRequirement } from '@bearerguard/core'
 import type { Context } from 'koa'
-import { answerAuthErrors } from './auth-error-response.js'
 import './auth-state.js'
 import { requestGuard } from './request-guard.js'
 
@@ -29,6 +28,6 @@ export function authorizeRequest(
   if (!guard) {
     throw new Error(`bearerguard: ${who} needs bearerAuth() earlier in the middleware chain`)
   }
-  answerAuthErrors(ctx)
+  // bearerAuth(), which stored the guard, already made uncaught AuthErrors answer themselves
   guard.authorize(ctx.state.auth, requirement)
 }
