@@ -71,16 +71,25 @@ export function connectFailFast(url: string, commandTimeout: number): Redis {
 }
 
 /**
- * A fail-fast connection to the same server as `client` (with its credentials, database and
- * TLS settings), e.g. for subscribing.
+ * A connection for pub/sub to the same server as `client` (with its credentials, database and
+ * TLS settings): fail-fast like {@link connectFailFast}, but with no per-command timeout. Its
+ * commands (SUBSCRIBE) wait for Redis's answer as long as the connection lives; a connection
+ * that stops answering is still dropped after `socketTimeout` of silence, which rejects them. A
+ * per-command timeout would give up on a SUBSCRIBE that Redis then carries out, leaving a
+ * subscribed connection that believes it is not.
  *
  * @example
  * ```ts
- * const subscriber = duplicateFailFast(redis, 200)
+ * const subscriber = duplicateSubscriber(redis, 200)
+ * await subscriber.subscribe('bearerguard:revocations') // settles with Redis's answer
  * ```
  */
-export function duplicateFailFast(client: Redis, commandTimeout: number): Redis {
-  return client.duplicate({ ...failFastOptions(commandTimeout), lazyConnect: false })
+export function duplicateSubscriber(client: Redis, commandTimeout: number): Redis {
+  return client.duplicate({
+    ...failFastOptions(commandTimeout),
+    commandTimeout: undefined,
+    lazyConnect: false,
+  })
 }
 
 /**

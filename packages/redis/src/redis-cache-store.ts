@@ -6,7 +6,7 @@
  */
 import type { CacheStore, IntrospectionCacheEntry } from '@bearerguard/core'
 import type { Redis } from 'ioredis'
-import { connectFailFast, duplicateFailFast, quitConnection } from './connection.js'
+import { connectFailFast, duplicateSubscriber, quitConnection } from './connection.js'
 import { decodeEntry, encodeEntry } from './entry-codec.js'
 import { RedisStoreError } from './errors.js'
 import { MemoryLayer } from './memory-layer.js'
@@ -46,7 +46,7 @@ export class RedisCacheStore implements CacheStore {
     this.#reachability = new Reachability(this.#client, o.logger)
     if (o.memory) {
       this.#memory = new MemoryLayer(o.memory)
-      const subscriber = duplicateFailFast(this.#client, o.commandTimeout)
+      const subscriber = duplicateSubscriber(this.#client, o.commandTimeout)
       this.#revocations = new RevocationChannel(subscriber, o.channel, this.#memory)
     }
   }

@@ -3,9 +3,14 @@
  * channel; `delete(key)` publishes the key there and every subscriber evicts it from its memory
  * layer. Pub/sub does not replay what was published while a subscriber was disconnected, so a
  * subscriber that lost its connection clears its whole memory layer when it subscribes again.
+ *
+ * SUBSCRIBE is sent on every 'ready' of the subscriber connection and its answer is waited for
+ * as long as that connection lives (see `duplicateSubscriber`): a slow answer still subscribes.
+ * A SUBSCRIBE refused on a connection that stays up is tried again with the reconnection
+ * backoff, so the channel never waits for a reconnection that may not come.
  */
 import type { Redis } from 'ioredis'
-import { quitConnection } from './connection.js'
+import { quitConnection, reconnectDelay } from './connection.js'
 import type { MemoryLayer } from './memory-layer.js'
 
 /**
@@ -13,7 +18,7 @@ import type { MemoryLayer } from './memory-layer.js'
  *
  * @example
  * ```ts
- * const revocations = new RevocationChannel(duplicateFailFast(redis, 200), 'bearerguard:revocations', memory)
+ * const revocations = new RevocationChannel(duplicateSubscriber(redis, 200), 'bearerguard:revocations', memory)
  * await revocations.close(200)
  * ```
  */
@@ -24,6 +29,11 @@ export class RevocationChannel {
   #subscribed = false
   #everSubscribed = false
   #closed = false
+  /** The SUBSCRIBE waiting for its answer, if any. */
+  #pending: Promise<void> | undefined
+  /** Failed attempts on the current connection, for the retry backoff. */
+  #failures = 0
+  #retry: NodeJS.Timeout | undefined
 
   constructor(subscriber: Redis, channel: string, memory: MemoryLayer) {
     this.#subscriber = subscriber
@@ -32,14 +42,16 @@ export class RevocationChannel {
     // Errors are reported once by the command connection's Reachability; here they only need
     // a listener so that ioredis does not print them.
     subscriber.on('error', () => undefined)
-    subscriber.on('ready', () => void this.#subscribe())
+    subscriber.on('ready', () => this.#subscribe())
     subscriber.on('close', () => {
       this.#subscribed = false
+      this.#failures = 0
+      this.#cancelRetry() // the next 'ready' subscribes
     })
     subscriber.on('message', (channel: string, key: string) => {
       if (channel === this.#channel) this.#memory.delete(key)
     })
-    if (subscriber.status === 'ready') void this.#subscribe()
+    if (subscriber.status === 'ready') this.#subscribe()
   }
 
   /** Whether revocations are being received now. */
@@ -51,19 +63,41 @@ export class RevocationChannel {
   async close(timeoutMs: number): Promise<void> {
     this.#closed = true
     this.#subscribed = false
+    this.#cancelRetry()
     await quitConnection(this.#subscriber, timeoutMs)
   }
 
-  async #subscribe(): Promise<void> {
+  #subscribe(): void {
+    if (this.#closed || this.#pending) return
+    this.#cancelRetry()
+    this.#pending = this.#attempt().finally(() => {
+      this.#pending = undefined
+    })
+  }
+
+  async #attempt(): Promise<void> {
     try {
       await this.#subscriber.subscribe(this.#channel)
     } catch {
-      return // the connection dropped again; the next 'ready' retries
+      // The connection dropped (the next 'ready' subscribes again), or Redis refused while the
+      // connection stays up: then no 'ready' will come, so try again after a while.
+      if (!this.#closed && this.#subscriber.status === 'ready') {
+        this.#failures += 1
+        this.#retry = setTimeout(() => this.#subscribe(), reconnectDelay(this.#failures))
+        this.#retry.unref()
+      }
+      return
     }
     if (this.#closed || this.#subscriber.status !== 'ready') return
     // Revocations published while this instance was not subscribed were missed.
     if (this.#everSubscribed) this.#memory.clear()
     this.#everSubscribed = true
     this.#subscribed = true
+    this.#failures = 0
+  }
+
+  #cancelRetry(): void {
+    clearTimeout(this.#retry)
+    this.#retry = undefined
   }
 }
