@@ -3,10 +3,13 @@
  *
  * The test issuer (@bearerguard/testing) runs here, in the parent, with autocannon; the API
  * under test (the adapter harness's app behind a guard) runs in a child process (server.ts),
- * so its heap holds only what the API holds. Every few seconds the issuer answers 503 on every
- * endpoint; the guard's JWKS cache and introspection cache are kept short, so background key
- * refreshes and introspections do happen during the outages. After the run the report says
- * whether the API stayed up, answered 503 only during outages, and kept its heap flat.
+ * so its heap holds only what the API holds. Every few seconds every endpoint of the issuer
+ * fails — by turns its connections are reset, it answers too slowly, it answers 500, it answers
+ * an HTML page — and during the first outage its keys rotate; the guard's JWKS cache and
+ * introspection cache are kept short, so background key refreshes and introspections do happen
+ * during the outages. After the run the report says whether the API stayed up, answered 503
+ * only during outages, never answered a valid token 401, how soon after the outage the rotated
+ * key was accepted, and whether it kept its heap flat.
  *
  *   pnpm soak [--adapter express|koa] [--duration 60] [--connections 20] [--json [file]]
  *
@@ -35,7 +38,9 @@ const USAGE = `usage: pnpm soak [options]
   --warmup <s>            load before the "before" heap figure, with one outage (default 6)
   --connections <n>       concurrent connections (default 20)
   --up <s>, --down <s>    authorization server up / down periods (default 5 / 5)
-  --grace <s>             503s allowed this long after an outage ends (default 2)
+  --grace <s>             503s allowed this long after an outage ends (default 3)
+  --rotate-in <n>         rotate the keys during the n-th outage; 0: never (default 1)
+  --rotate-after <s>      this long into that outage (default 2)
   --json [file]           also write the report as JSON (default test/soak/results/soak-<adapter>.json)
 `
 
@@ -49,6 +54,8 @@ interface Options {
   upS: number
   downS: number
   graceS: number
+  rotateIn: number
+  rotateAfterS: number
   json: string | undefined
 }
 
@@ -68,7 +75,9 @@ function parseOptions(argv: string[]): Options {
       connections: { type: 'string', default: '20' },
       up: { type: 'string', default: '5' },
       down: { type: 'string', default: '5' },
-      grace: { type: 'string', default: '2' },
+      grace: { type: 'string', default: '3' },
+      'rotate-in': { type: 'string', default: '1' },
+      'rotate-after': { type: 'string', default: '2' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -96,6 +105,8 @@ function parseOptions(argv: string[]): Options {
     upS: number('up', values.up, 0.5, 600),
     downS: number('down', values.down, 0.5, 600),
     graceS: number('grace', values.grace, 0, 60),
+    rotateIn: Math.floor(number('rotate-in', values['rotate-in'], 0, 1000)),
+    rotateAfterS: number('rotate-after', values['rotate-after'], 0, 600),
     json:
       values.json === undefined
         ? undefined
@@ -212,10 +223,16 @@ async function main(): Promise<number> {
     log(`warm-up ${options.warmupS} s`)
     const warmupRecorder = new Recorder()
     const third = (options.warmupS * 1000) / 3
-    const warmupFlapper = new Flapper(issuer, third, third)
+    const slowDelayMs = 2 * guard.timeoutMs
+    const warmupFlapper = new Flapper(issuer, {
+      upMs: third,
+      downMs: third,
+      phases: ['down'],
+      slowDelayMs,
+    })
     warmupFlapper.start()
     await runLoad(server, options.warmupS, options.connections, pools, warmupRecorder)
-    warmupFlapper.stop()
+    await warmupFlapper.stop()
     const freshInWarmup = pools.freshUsed
     await sleep(settleS * 1000)
     const heapBefore: HeapSample = await server.heap()
@@ -223,13 +240,26 @@ async function main(): Promise<number> {
 
     log(`load ${options.durationS} s, ${options.connections} connections, flapping`)
     const recorder = new Recorder()
-    const flapper = new Flapper(issuer, options.upS * 1000, options.downS * 1000)
+    const tokenPools = pools
+    const flapper = new Flapper(issuer, {
+      upMs: options.upS * 1000,
+      downMs: options.downS * 1000,
+      slowDelayMs,
+      rotation:
+        options.rotateIn > 0
+          ? {
+              outage: options.rotateIn,
+              afterMs: options.rotateAfterS * 1000,
+              rotate: () => tokenPools.rotate(DEFAULT_POOL_SIZES.rotatedJwts),
+            }
+          : undefined,
+    })
     issuer.resetCounts() // also empties its log of introspection requests
     const loadAtStart = loadavg()[0] ?? 0
     const startedAt = Date.now()
     flapper.start()
     const result = await runLoad(server, options.durationS, options.connections, pools, recorder)
-    flapper.stop()
+    await flapper.stop()
     const finishedAt = Date.now()
     const issuerCalls = {
       jwks: issuer.requestCount('jwks'),
@@ -244,6 +274,10 @@ async function main(): Promise<number> {
     const validTokenStatus = server.alive
       ? await probe(`${base}/api/orders`, pools.sample('valid-jwt'))
       : undefined
+    const rotatedTokenStatus =
+      server.alive && flapper.rotation
+        ? await probe(`${base}/api/orders`, pools.sample('rotated-jwt'))
+        : undefined
     const alive = server.alive
     const heapAfter = alive ? await server.heap().catch(() => undefined) : undefined
 
@@ -255,6 +289,9 @@ async function main(): Promise<number> {
       upS: options.upS,
       downS: options.downS,
       graceS: options.graceS,
+      slowDelayMs,
+      rotateIn: options.rotateIn,
+      rotateAfterS: options.rotateAfterS,
       settleS,
       maxHeapGrowthPercent: 10,
       guard: {
@@ -297,6 +334,7 @@ async function main(): Promise<number> {
         exit: server.exit && { code: server.exit.code, signal: server.exit.signal },
         healthStatus,
         validTokenStatus,
+        rotatedTokenStatus,
         output: server.output,
       },
       tokens: { freshUsed: pools.freshUsed - freshInWarmup, freshShortfall: pools.freshShortfall },

@@ -7,6 +7,7 @@ import type { TestIssuer } from '@bearerguard/testing'
 
 export const KINDS = [
   'valid-jwt',
+  'rotated-jwt',
   'no-scope-jwt',
   'wrong-key-jwt',
   'expired-jwt',
@@ -19,6 +20,7 @@ export type Kind = (typeof KINDS)[number]
 /** What each kind is for, for the report. */
 export const KIND_DESCRIPTIONS: Record<Kind, string> = {
   'valid-jwt': 'JWT with orders:read (pool, RS256/ES256/EdDSA)',
+  'rotated-jwt': 'JWT with orders:read signed by a key rotated in during the run',
   'no-scope-jwt': 'valid JWT without orders:read',
   'wrong-key-jwt': "JWT signed by an unpublished key (issuer's kid)",
   'expired-jwt': 'JWT expired an hour ago',
@@ -31,10 +33,13 @@ export const KIND_DESCRIPTIONS: Record<Kind, string> = {
  * The answers each kind may get. A 503 is allowed only where the authorization server must be
  * asked (an opaque token whose cached answer expired, or a new one); *when* a 503 may happen
  * (during an outage) is checked separately. Valid JWTs keep verifying with the known keys
- * while the JWKS endpoint is down, so they must never get a 503, let alone a 401.
+ * while the JWKS endpoint is down, so they must never get a 503, let alone a 401. A JWT signed
+ * by a key rotated in during an outage cannot be checked until the server is back: a 503, never
+ * a 401; how soon it is accepted once the server is reachable is measured separately.
  */
 export const ALLOWED_STATUSES: Record<Kind, readonly number[]> = {
   'valid-jwt': [200],
+  'rotated-jwt': [200, 503],
   'no-scope-jwt': [403],
   'wrong-key-jwt': [401],
   'expired-jwt': [401],
@@ -43,7 +48,10 @@ export const ALLOWED_STATUSES: Record<Kind, readonly number[]> = {
   'opaque-fresh': [200, 503],
 }
 
-/** One rotation of the mix (every connection cycles through it): 13 requests. */
+/**
+ * One rotation of the mix (every connection cycles through it): 13 requests. Until the keys
+ * rotate, the `rotated-jwt` slot sends a `valid-jwt`.
+ */
 export const MIX: readonly Kind[] = [
   'valid-jwt',
   'opaque-pooled',
@@ -57,11 +65,13 @@ export const MIX: readonly Kind[] = [
   'expired-jwt',
   'opaque-pooled',
   'no-scope-jwt',
-  'valid-jwt',
+  'rotated-jwt',
 ]
 
 export interface PoolSizes {
   validJwts: number
+  /** Minted when the keys rotate, with the new keys. */
+  rotatedJwts: number
   invalidJwts: number
   opaquePooled: number
   /** Never-seen opaque tokens kept ready; refilled in the background. */
@@ -70,12 +80,16 @@ export interface PoolSizes {
 
 export const DEFAULT_POOL_SIZES: PoolSizes = {
   validJwts: 1000,
+  rotatedJwts: 300,
   invalidJwts: 100,
   opaquePooled: 200,
   freshReserve: 5000,
 }
 
 const ALGS = ['RS256', 'ES256', 'EdDSA'] as const
+
+/** The kinds served from a fixed pool minted up front. */
+type PooledKind = Exclude<Kind, 'no-token' | 'opaque-fresh' | 'rotated-jwt'>
 
 /** A fixed list handed out round-robin. */
 class RoundRobin {
@@ -94,7 +108,8 @@ export class TokenPools {
   freshShortfall = 0
   /** Fresh opaque tokens handed out. */
   freshUsed = 0
-  readonly #pools: Record<Exclude<Kind, 'no-token' | 'opaque-fresh'>, RoundRobin>
+  readonly #pools: Record<PooledKind, RoundRobin>
+  #rotated: RoundRobin | undefined
   readonly #fresh: string[]
   readonly #issuer: TestIssuer
   readonly #reserve: number
@@ -103,7 +118,7 @@ export class TokenPools {
 
   private constructor(
     issuer: TestIssuer,
-    pools: Record<Exclude<Kind, 'no-token' | 'opaque-fresh'>, RoundRobin>,
+    pools: Record<PooledKind, RoundRobin>,
     fresh: string[],
     reserve: number,
   ) {
@@ -152,9 +167,32 @@ export class TokenPools {
     return new TokenPools(issuer, pools, fresh, sizes.freshReserve)
   }
 
+  /**
+   * Rotates the issuer's keys (the old ones stay published) and mints `count` tokens with the
+   * new ones; from then on the `rotated-jwt` slot sends them.
+   */
+  async rotate(count: number): Promise<void> {
+    await this.#issuer.rotateKeys({ keepPrevious: true })
+    this.#rotated = new RoundRobin(
+      await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          this.#issuer.token(
+            { sub: `rotated-${i}`, scope: 'orders:read profile' },
+            { alg: ALGS[i % ALGS.length] },
+          ),
+        ),
+      ),
+    )
+  }
+
   /** The token to send for `kind` and the kind it really is (a fresh one may run out). */
   take(kind: Kind): { token: string | undefined; sent: Kind } {
     if (kind === 'no-token') return { token: undefined, sent: kind }
+    if (kind === 'rotated-jwt') {
+      return this.#rotated
+        ? { token: this.#rotated.take(), sent: kind }
+        : { token: this.#pools['valid-jwt'].take(), sent: 'valid-jwt' }
+    }
     if (kind === 'opaque-fresh') {
       const token = this.#fresh.pop()
       if (token !== undefined) {
@@ -168,7 +206,8 @@ export class TokenPools {
   }
 
   /** A token of `kind` from its pool (for the final health check). */
-  sample(kind: Exclude<Kind, 'no-token' | 'opaque-fresh'>): string {
+  sample(kind: PooledKind | 'rotated-jwt'): string {
+    if (kind === 'rotated-jwt') return (this.#rotated ?? this.#pools['valid-jwt']).take()
     return this.#pools[kind].take()
   }
 
