@@ -10,6 +10,7 @@ import type { GuardOptions } from '@bearerguard/core'
 import type { TestIssuer } from '@bearerguard/testing'
 import { exportJWK, generateKeyPair } from 'jose'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from '../adapters/harness.js'
+import { AMBIGUOUS_REQUEST_CASES } from './ambiguous-request-cases.js'
 import { SENDER_CONSTRAINED_CASES } from './sender-constrained-cases.js'
 
 export const AUDIENCE = 'https://api.example.com'
@@ -49,6 +50,11 @@ export type Expected =
   | { status: 403; error: 'insufficient_scope'; scope: string }
   | { status: 401; error: 'insufficient_user_authentication'; acrValues?: string; maxAge?: string }
   | { status: 503 }
+  /**
+   * One of these statuses, never the route's answer: for requests whose reading differs by
+   * framework (a path spelling Express and Koa do not route, the gateway refuses or judges).
+   */
+  | { status: 'refused'; oneOf: Array<400 | 401 | 403 | 404> }
 
 export interface ConformanceCase {
   group: string
@@ -842,6 +848,7 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 503 },
   })),
   ...SENDER_CONSTRAINED_CASES,
+  ...AMBIGUOUS_REQUEST_CASES,
   // ── RFC 9470 ────────────────────────────────────────────────────────────────────────────────
   {
     group: STEP_UP,
@@ -1051,6 +1058,9 @@ export function describeAnswer(c: ConformanceCase): string {
 /** The expected answer in words, for test names and the docs. */
 export function describeExpected(expected: Expected): string {
   if (expected.status === 200) return '200'
+  if (expected.status === 'refused') {
+    return `refused: ${expected.oneOf.join(' or ')} (by adapter), never the route`
+  }
   if (expected.status === 503) return '503 + Retry-After'
   if ('bare' in expected) return '401, bare challenge'
   if (expected.status === 403) return `403 insufficient_scope (scope="${expected.scope}")`

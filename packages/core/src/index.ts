@@ -15,7 +15,8 @@ export {
 export { MemoryReplayStore, type ReplayStore } from './dpop/replay-store.js'
 export { DpopNonces, type DpopNonceOptions } from './dpop/dpop-nonces.js'
 export { GuardOptionError } from './options/option-error.js'
-export { peerCertificate, type RequestLike } from './request-like.js'
+export { peerCertificate, withRepeatedCredentials, type RequestLike } from './request-like.js'
+export { canonicalPath, type CanonicalPath } from './paths/canonical-path.js'
 export type { AuthInfo } from './identity/auth-info.js'
 export {
   AuthError,

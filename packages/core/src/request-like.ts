@@ -34,6 +34,39 @@ export function headerValues(request: RequestLike, name: string): string[] {
 }
 
 /**
+ * `headers` with every `Authorization` and `DPoP` value the client sent, read from the raw
+ * header list. Node keeps only the first of two `Authorization` headers and joins two `DPoP`
+ * headers with ", ", so a request carrying two credentials would pass as one; with the
+ * values kept apart the guard refuses it (RFC 6750 §2: one method, one token; RFC 9449 §4.3:
+ * one proof). Returns `headers` itself, unchanged, in the usual case of one of each.
+ *
+ * @example
+ * ```ts
+ * const request: RequestLike = { method, url, headers: withRepeatedCredentials(req.headers, req.rawHeaders) }
+ * ```
+ */
+export function withRepeatedCredentials(
+  headers: RequestLike['headers'],
+  rawHeaders: readonly string[],
+): RequestLike['headers'] {
+  let authorization: string[] | undefined
+  let dpop: string[] | undefined
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      ;(authorization ??= []).push(rawHeaders[i + 1] as string)
+    } else if (name.length === 4 && name.toLowerCase() === 'dpop') {
+      ;(dpop ??= []).push(rawHeaders[i + 1] as string)
+    }
+  }
+  if ((authorization?.length ?? 0) < 2 && (dpop?.length ?? 0) < 2) return headers
+  const copy = { ...headers }
+  if (authorization && authorization.length > 1) copy.authorization = authorization
+  if (dpop && dpop.length > 1) copy.dpop = dpop
+  return copy
+}
+
+/**
  * The DER certificate a client presented on a TLS connection (RFC 8705), or undefined (plain
  * HTTP, or no certificate): what adapters put behind `RequestLike.clientCertificate`.
  *

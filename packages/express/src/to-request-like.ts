@@ -1,12 +1,13 @@
 /** Maps an Express request to core's framework-neutral {@link RequestLike}. */
-import { peerCertificate, type RequestLike } from '@bearerguard/core'
+import { peerCertificate, withRepeatedCredentials, type RequestLike } from '@bearerguard/core'
 import type { Request } from 'express'
 
 /**
  * The absolute URL is the one the client addressed, as Express sees it behind proxies: the
  * scheme from `req.protocol` and the host from `X-Forwarded-Host` only when `trust proxy`
  * trusts the hop that sent the request (as Express 5's `req.host` does), else the `Host`
- * header. The client certificate (RFC 8705) is read from the TLS socket, when one was
+ * header. Every `Authorization` and `DPoP` header sent is kept, so two of them are refused.
+ * The client certificate (RFC 8705) is read from the TLS socket, when one was
  * presented, only if a certificate-bound token asks for it.
  *
  * @example
@@ -18,7 +19,7 @@ export function toRequestLike(req: Request): RequestLike {
   return {
     method: req.method,
     url: `${req.protocol}://${hostOf(req)}${req.originalUrl}`,
-    headers: req.headers,
+    headers: withRepeatedCredentials(req.headers, req.rawHeaders),
     body: req.body as unknown,
     clientCertificate: () => peerCertificate(req.socket),
   }

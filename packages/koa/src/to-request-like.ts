@@ -1,11 +1,12 @@
 /** Maps a Koa context to core's framework-neutral {@link RequestLike}. */
-import { peerCertificate, type RequestLike } from '@bearerguard/core'
+import { peerCertificate, withRepeatedCredentials, type RequestLike } from '@bearerguard/core'
 import type { Context } from 'koa'
 
 /**
  * Scheme and host come from `ctx.protocol` and `ctx.host`, so `app.proxy` decides whether
  * `X-Forwarded-Proto` and `X-Forwarded-Host` count. The body is the one a body parser (such
- * as `@koa/bodyparser`) put on `ctx.request.body`, if any. The client certificate (RFC 8705)
+ * as `@koa/bodyparser`) put on `ctx.request.body`, if any. Every `Authorization` and `DPoP`
+ * header sent is kept, so two of them are refused. The client certificate (RFC 8705)
  * is read from the TLS socket, when one was presented, only if a certificate-bound token asks.
  *
  * @example
@@ -20,7 +21,7 @@ export function toRequestLike(ctx: Context): RequestLike {
   return {
     method: ctx.method,
     url: `${ctx.protocol}://${ctx.host || 'localhost'}${ctx.originalUrl}`,
-    headers: ctx.headers,
+    headers: withRepeatedCredentials(ctx.headers, ctx.req.rawHeaders),
     body: (ctx.request as { body?: unknown }).body,
     clientCertificate: () => peerCertificate(ctx.req.socket),
   }
