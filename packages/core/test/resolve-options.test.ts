@@ -130,3 +130,85 @@ describe('resolveOptions: a wrong option fails at once, naming it and the fix', 
       /http\(s\) URL/,
     ))
 })
+
+describe('resolveOptions: every problem at once', () => {
+  function problemsOf(options: unknown): GuardOptionError {
+    try {
+      resolveOptions(options as GuardOptions)
+    } catch (error) {
+      expect(error).toBeInstanceOf(GuardOptionError)
+      return error as GuardOptionError
+    }
+    throw new Error('expected the options to be rejected')
+  }
+
+  it('one problem: one entry, and the message is the one line it always was', () => {
+    const error = problemsOf({ issuer: base.issuer })
+    expect(error.problems).toEqual([{ option: 'audience', problem: 'is required' }])
+    expect(error.message).toBe('bearerguard: option "audience" is required')
+  })
+
+  it('several wrong shapes: each option once, in one error', () => {
+    const error = problemsOf({
+      issuer: base.issuer,
+      audience: '',
+      clockTolerance: -1,
+      typ: 'loose',
+      audiance: 'x',
+    })
+    expect(error.problems.map((p) => p.option).sort()).toEqual(
+      ['audience', 'clockTolerance', 'typ', 'audiance'].sort(),
+    )
+    expect(error.option).toBe(error.problems[0]?.option)
+    expect(error.message).toMatch(/^bearerguard: 4 problems with the options:\n {2}- option /)
+    for (const line of [
+      'option "audience" must be a non-empty string',
+      'option "clockTolerance" must be zero or more seconds',
+      'option "audiance" is not a known option',
+    ]) {
+      expect(error.message).toContain(line)
+    }
+  })
+
+  it('wrong shapes and the rules between options, together', () => {
+    const error = problemsOf({
+      ...base,
+      clockTolerance: -1,
+      secret,
+      jwksUri: 'https://as.example.com/jwks',
+      algorithms: ['RS256', 'none'],
+      dpop: { algorithms: ['HS256'] },
+      jwtCache: { max: 0 },
+    })
+    expect(error.problems).toEqual([
+      { option: 'clockTolerance', problem: 'must be zero or more seconds' },
+      { option: 'jwtCache.max', problem: 'must be a positive integer' },
+      { option: 'secret', problem: expect.stringContaining('cannot be combined with "jwksUri"') },
+      { option: 'algorithms', problem: expect.stringContaining('may not include "none"') },
+      { option: 'dpop.algorithms', problem: expect.stringContaining('asymmetric') },
+    ])
+  })
+
+  it('each issuer and each key list reports its own problem', () => {
+    const error = problemsOf({
+      ...base,
+      issuer: [
+        { issuer: 'https://a.example', keys: [{ ...rsaPublic, d: 'AQAB' }] },
+        { issuer: 'https://b.example', secret: 'short' },
+        'my-issuer',
+        'https://a.example',
+      ],
+    })
+    expect(error.problems.map((p) => p.option)).toEqual([
+      'issuer[0].keys[0]',
+      'issuer[1].secret',
+      'issuer[2]',
+      'issuer[3]',
+    ])
+  })
+
+  it('with issuer or audience wrong, the rules that need them are not guessed at', () => {
+    const error = problemsOf({ issuer: 'https://as.example.com', algorithms: ['none'] })
+    expect(error.problems).toEqual([{ option: 'audience', problem: 'is required' }])
+  })
+})

@@ -193,6 +193,50 @@ describe('every mistake with its path and the fix', () => {
       { path: 'guard.audience', message: expect.stringContaining('is required') },
     ])
   })
+  it("every problem of the guard section, with the file's other problems", () => {
+    const issues = issuesOf({
+      guard: {
+        ...GUARD,
+        clockTolerance: -1,
+        typ: 'loose',
+        secret: 'x'.repeat(32),
+        jwksUri: 'https://as.example.com/jwks',
+        algorithms: ['RS256', 'none'],
+      },
+      rules: RULES,
+      trustedProxies: ['nope'],
+    })
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      [
+        'guard.clockTolerance',
+        'guard.typ',
+        'guard.secret',
+        'guard.algorithms',
+        'trustedProxies[0]',
+      ].sort(),
+    )
+    expect(issues.find((i) => i.path === 'guard.secret')?.message).toBe(
+      'cannot be combined with "jwksUri": give one source of keys per issuer',
+    )
+  })
+  it('the guard is checked even when the rest of the file has the wrong shape', () => {
+    const issues = issuesOf({
+      guard: { audience: 'x', clockTolerance: -1, audiance: 'y' },
+      rules: [],
+      api: { port: '80' },
+    })
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'guard.issuer', message: expect.stringContaining('is required') },
+        { path: 'guard.clockTolerance', message: 'must be zero or more seconds' },
+        { path: 'guard.audiance', message: expect.stringContaining('is not a known option') },
+        { path: 'rules', message: expect.stringContaining('needs at least one rule') },
+        { path: 'api.port', message: 'must be a number, not string "80"' },
+      ]),
+    )
+    expect(issues.filter((i) => i.path === 'guard.issuer')).toHaveLength(1) // not twice
+    expect(issues).toHaveLength(5)
+  })
   it('a bad proxy upstream and Redis URL', () => {
     const issues = issuesOf({
       guard: {
@@ -244,5 +288,33 @@ describe('bearerguard-gateway --check', () => {
     expect(code).toBe(2)
     expect(stderr).toContain('- guard.audience: ')
     expect(stderr).toContain('- rules: needs at least one rule')
+  })
+  it('prints every problem at once, several in guard among them', async () => {
+    const path = await file(
+      'cli-many.yaml',
+      [
+        'guard:',
+        '  issuer: https://as.example.com',
+        '  audience: https://api.example.com',
+        '  clockTolerance: -1',
+        `  secret: ${'x'.repeat(32)}`,
+        '  jwksUri: https://as.example.com/jwks',
+        '  algorithms: [RS256, none]',
+        'api: { port: "80" }',
+        'rules: []',
+        '',
+      ].join('\n'),
+    )
+    const { code, stderr } = await check(path)
+    expect(code).toBe(2)
+    for (const line of [
+      '- guard.clockTolerance: must be zero or more seconds',
+      '- guard.secret: cannot be combined with "jwksUri"',
+      '- guard.algorithms: may not include "none"',
+      '- api.port: must be a number',
+      '- rules: needs at least one rule',
+    ]) {
+      expect(stderr).toContain(line)
+    }
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Validates {@link GuardOptions} once, at construction, and resolves defaults. The shape is
- * checked with zod; the rules that tie options together are checked after it. Every failure
- * is a {@link GuardOptionError} naming the option and the fix.
+ * checked with zod; the rules that tie options together are checked after it, on every option
+ * whose shape is right. Every problem found is reported at once, in one
+ * {@link GuardOptionError} naming each option and the fix.
  */
 import type { JSONWebKeySet, JWK } from 'jose'
 import { z } from 'zod'
@@ -225,8 +226,18 @@ const schema = z.strictObject({
   onRejected: fn.optional(),
 })
 
+const NO_DPOP = { mode: 'disabled', algorithms: [] } as const satisfies Pick<
+  ResolvedDpop,
+  'mode' | 'algorithms'
+>
+
+/** Problems found so far, each naming its option; thrown together as one error. */
+type Problems = Array<{ option: string; problem: string }>
+
 /**
- * Checks `options` and returns them resolved, or throws {@link GuardOptionError}.
+ * Checks `options` and returns them resolved, or throws one {@link GuardOptionError} listing
+ * every problem found: each wrong shape, then the rules that tie options together, checked on
+ * every option whose shape is right (all of them need `issuer` and `audience` right).
  *
  * @example
  * ```ts
@@ -237,39 +248,100 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new GuardOptionError('options', 'must be an object with at least `issuer` and `audience`')
   }
+  const problems: Problems = []
+  let o = options
   const parsed = schema.safeParse(options)
-  if (!parsed.success) throw toOptionError(parsed.error, options)
-  const o = options
+  if (!parsed.success) {
+    problems.push(...shapeProblems(parsed.error, options))
+    const wrong = new Set(problems.map((p) => topLevelOf(p.option)))
+    if (wrong.has('issuer') || wrong.has('audience') || wrong.has('options')) {
+      throw allOf(problems)
+    }
+    o = Object.fromEntries(
+      Object.entries(options).filter(([name]) => !wrong.has(name)),
+    ) as unknown as GuardOptions
+  }
+  let resolved: ResolvedOptions | undefined
+  try {
+    resolved = resolveShaped(o, problems)
+  } catch (error) {
+    // With a wrong shape reported, a check that trips over what is left adds nothing.
+    if (problems.length === 0) throw error
+  }
+  if (problems.length > 0 || resolved === undefined) throw allOf(problems)
+  return resolved
+}
 
+/** One error for every problem, the first one's option as its `option`. */
+function allOf(problems: Problems): GuardOptionError {
+  const [first, ...rest] = problems
+  if (!first) return new GuardOptionError('options', 'are invalid')
+  return new GuardOptionError(first.option, first.problem, rest)
+}
+
+/** `issuer[1].jwksUri` → `issuer`. */
+function topLevelOf(option: string): string {
+  return option.split(/[.[]/)[0] ?? option
+}
+
+/** `work()`, or undefined after adding the problems of the {@link GuardOptionError} it threw. */
+function collect<T>(problems: Problems, work: () => T): T | undefined {
+  try {
+    return work()
+  } catch (error) {
+    if (!(error instanceof GuardOptionError)) throw error
+    problems.push(...error.problems)
+    return undefined
+  }
+}
+
+/** The options resolved, with the problems of the rules that tie them together added. */
+function resolveShaped(o: GuardOptions, problems: Problems): ResolvedOptions | undefined {
+  const before = problems.length
   const entries = (Array.isArray(o.issuer) ? o.issuer : [o.issuer]).map((entry) =>
     typeof entry === 'string' ? { issuer: entry } : entry,
   )
   if (entries.length > 1) {
     for (const name of ['jwksUri', 'keys'] as const) {
       if (o[name] !== undefined) {
-        throw new GuardOptionError(
-          name,
-          'applies to one issuer only: with several issuers, set it inside each IssuerConfig',
-        )
+        problems.push({
+          option: name,
+          problem:
+            'applies to one issuer only: with several issuers, set it inside each IssuerConfig',
+        })
       }
     }
   }
   const issuers = new Map<string, ResolvedIssuer>()
+  const seen = new Set<string>()
   entries.forEach((entry, index) => {
     const where = Array.isArray(o.issuer) ? `issuer[${index}]` : 'issuer'
-    if (issuers.has(entry.issuer)) {
-      throw new GuardOptionError(where, `lists "${entry.issuer}" twice: each issuer once`)
+    if (seen.has(entry.issuer)) {
+      problems.push({ option: where, problem: `lists "${entry.issuer}" twice: each issuer once` })
+      return
     }
-    issuers.set(entry.issuer, resolveIssuer(entry, o, where))
+    seen.add(entry.issuer)
+    const issuer = resolveIssuer(entry, o, where, problems)
+    if (issuer) issuers.set(entry.issuer, issuer)
   })
+  const issuersRight = problems.length === before
 
   const scopeClaim = o.scopeClaim ?? ['scope', 'scp']
   const bearerMethods = [...new Set<BearerMethod>(o.bearerMethods ?? ['header'])]
   const clockTolerance = o.clockTolerance ?? 30
-  const dpop = resolveDpop(o, clockTolerance)
+  const dpop = collect(problems, () => resolveDpop(o, clockTolerance))
+  // (with dpop wrong, the resource is still checked)
+  const metadata = collect(problems, () =>
+    resolveResourceMetadata(o, [...issuers.keys()], bearerMethods, dpop ?? NO_DPOP),
+  )
+  // Which issuer introspection belongs to can only be checked once the issuers are right.
+  const introspection = issuersRight
+    ? collect(problems, () => resolveIntrospection(o, issuers))
+    : undefined
+  if (problems.length > before || !dpop || !metadata || !introspection) return undefined
   return {
-    ...resolveResourceMetadata(o, [...issuers.keys()], bearerMethods, dpop),
-    ...resolveIntrospection(o, issuers),
+    ...metadata,
+    ...introspection,
     issuers,
     typ: o.typ ?? 'lenient',
     clockTolerance,
@@ -298,7 +370,14 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
   }
 }
 
-function resolveIssuer(entry: IssuerConfig, o: GuardOptions, where: string): ResolvedIssuer {
+/** One issuer resolved, or undefined after adding its problems (keys and algorithms). */
+function resolveIssuer(
+  entry: IssuerConfig,
+  o: GuardOptions,
+  where: string,
+  problems: Problems,
+): ResolvedIssuer | undefined {
+  const before = problems.length
   const single = !Array.isArray(o.issuer)
   // Guard-level key options apply to a lone issuer; an IssuerConfig's own settings win.
   const jwksUri = entry.jwksUri ?? (single ? o.jwksUri : undefined)
@@ -312,70 +391,72 @@ function resolveIssuer(entry: IssuerConfig, o: GuardOptions, where: string): Res
     keys && 'keys',
     secretValue !== undefined && 'secret',
   ].filter(Boolean)
+  let spec: KeySpec | undefined
   if (given.length > 1) {
-    throw new GuardOptionError(
-      at(given[1] as 'jwksUri' | 'keys' | 'secret'),
-      `cannot be combined with "${given[0] as string}": give one source of keys per issuer`,
-    )
-  }
-
-  let spec: KeySpec
-  if (secretValue !== undefined) {
-    spec = { kind: 'secret', secret: secretBytes(secretValue, at('secret'), '(RFC 7518 §3.2)') }
+    problems.push({
+      option: at(given[1] as 'jwksUri' | 'keys' | 'secret'),
+      problem: `cannot be combined with "${given[0] as string}": give one source of keys per issuer`,
+    })
+  } else if (secretValue !== undefined) {
+    const bytes = collect(problems, () => secretBytes(secretValue, at('secret'), '(RFC 7518 §3.2)'))
+    spec = bytes && { kind: 'secret', secret: bytes }
   } else if (keys) {
-    spec = { kind: 'static', jwks: resolveStaticKeys(keys, at('keys')) }
+    const jwks = collect(problems, () => resolveStaticKeys(keys, at('keys')))
+    spec = jwks && { kind: 'static', jwks }
   } else if (jwksUri) {
     spec = { kind: 'jwks', uri: jwksUri }
+  } else if (!isHttpUrl(entry.issuer)) {
+    problems.push({
+      option: where,
+      problem: `"${entry.issuer}" is not an http(s) URL, so its keys cannot be discovered: set "jwksUri" or "keys" for it`,
+    })
   } else {
-    if (!isHttpUrl(entry.issuer)) {
-      throw new GuardOptionError(
-        where,
-        `"${entry.issuer}" is not an http(s) URL, so its keys cannot be discovered: set "jwksUri" or "keys" for it`,
-      )
-    }
     spec = { kind: 'discovery' }
   }
 
   const algs = entry.algorithms ?? o.algorithms
-  const algorithms = new Set<string>(
-    algs ?? (spec.kind === 'secret' ? HMAC_ALGORITHMS : DEFAULT_ALGORITHMS),
-  )
-  const algWhere = entry.algorithms ? `${where}.algorithms` : 'algorithms'
-  for (const alg of algorithms) {
-    if (alg.toLowerCase() === 'none') {
-      throw new GuardOptionError(
-        algWhere,
-        'may not include "none": unsigned tokens are never accepted',
-      )
-    }
-    if (!KNOWN_ALGORITHMS.has(alg)) {
-      throw new GuardOptionError(
-        algWhere,
-        `includes unknown algorithm "${alg}"; use JWS names such as RS256, ES256, EdDSA`,
-      )
-    }
-    const hmac = alg.startsWith('HS')
-    if (hmac && spec.kind !== 'secret') {
-      throw new GuardOptionError(
-        algWhere,
-        `includes "${alg}", which needs a shared "secret"; without one use asymmetric algorithms`,
-      )
-    }
-    if (!hmac && spec.kind === 'secret') {
-      throw new GuardOptionError(
-        algWhere,
-        `includes "${alg}", but this issuer has a "secret": list HS256/HS384/HS512 only, or give "jwksUri"/"keys" instead`,
-      )
-    }
+  const secretKeys = spec ? spec.kind === 'secret' : secretValue !== undefined
+  const algorithms = new Set<string>(algs ?? (secretKeys ? HMAC_ALGORITHMS : DEFAULT_ALGORITHMS))
+  const problem = algorithmProblem(algorithms, spec)
+  if (problem) {
+    problems.push({ option: entry.algorithms ? `${where}.algorithms` : 'algorithms', problem })
   }
 
   const audience = entry.audience ?? o.audience
+  if (!spec || problems.length > before) return undefined
   return {
     issuer: entry.issuer,
     audiences: Array.isArray(audience) ? audience : [audience],
     algorithms,
     keys: spec,
   }
+}
+
+/**
+ * What is wrong with an issuer's algorithms, if anything. Whether they fit its keys (HMAC with a
+ * secret, the others without) is checked only when its keys are right.
+ */
+function algorithmProblem(
+  algorithms: ReadonlySet<string>,
+  spec: KeySpec | undefined,
+): string | undefined {
+  for (const alg of algorithms) {
+    if (alg.toLowerCase() === 'none') {
+      return 'may not include "none": unsigned tokens are never accepted'
+    }
+    if (!KNOWN_ALGORITHMS.has(alg)) {
+      return `includes unknown algorithm "${alg}"; use JWS names such as RS256, ES256, EdDSA`
+    }
+    if (!spec) continue
+    const hmac = alg.startsWith('HS')
+    if (hmac && spec.kind !== 'secret') {
+      return `includes "${alg}", which needs a shared "secret"; without one use asymmetric algorithms`
+    }
+    if (!hmac && spec.kind === 'secret') {
+      return `includes "${alg}", but this issuer has a "secret": list HS256/HS384/HS512 only, or give "jwksUri"/"keys" instead`
+    }
+  }
+  return undefined
 }
 
 function resolveStaticKeys(keys: JWK[] | { keys: JWK[] }, where: string): JSONWebKeySet {
@@ -413,29 +494,38 @@ function closestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return closestIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue)
 }
 
-function toOptionError(error: z.ZodError, options: unknown): GuardOptionError {
-  const first = error.issues[0]
-  if (!first) return new GuardOptionError('options', 'are invalid')
-  const issue = closestIssue(first)
-  if (issue.code === 'unrecognized_keys') {
-    const name = [...issue.path, ...issue.keys.slice(0, 1)].join('.')
-    return new GuardOptionError(
+/** Every wrong shape zod found, one problem per option (its first), in order. */
+function shapeProblems(error: z.ZodError, options: unknown): Problems {
+  const problems: Problems = []
+  const add = (option: string, problem: string) => {
+    if (!problems.some((p) => p.option === option)) problems.push({ option, problem })
+  }
+  for (const found of error.issues) {
+    const issue = closestIssue(found)
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        add(
+          [...issue.path, key].join('.'),
+          'is not a known option: check its spelling against the documentation',
+        )
+      }
+      continue
+    }
+    const name =
+      issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[') || 'options'
+    const required = valueAt(options, issue.path) === undefined
+    add(
       name,
-      'is not a known option: check its spelling against the documentation',
+      required
+        ? 'is required'
+        : issue.message.replace(/^Invalid (input|option)/, 'has an invalid value'),
     )
   }
-  const name =
-    issue.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
-      .join('.')
-      .replace(/\.\[/g, '[') || 'options'
-  const required = valueAt(options, issue.path) === undefined
-  return new GuardOptionError(
-    name,
-    required
-      ? 'is required'
-      : issue.message.replace(/^Invalid (input|option)/, 'has an invalid value'),
-  )
+  if (problems.length === 0) problems.push({ option: 'options', problem: 'are invalid' })
+  return problems
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -119,6 +119,10 @@ export function parseConfig(
           issues,
         )
       }
+      // and the guard's own checks, whatever else is wrong
+      if (!options.externalGuard && isObject(input.guard)) {
+        checkGuard({ guard: input.guard } as unknown as GatewayConfig, issues)
+      }
     }
     throw new GatewayConfigError(source, dedupe(issues))
   }
@@ -166,20 +170,34 @@ function compileTrust(
   return (address) => trust(address, 0)
 }
 
-/** Builds (and drops) a guard from the section, so core's own checks report under `guard.`. */
+/**
+ * Builds (and drops) a guard from the section, so core's own checks report under `guard.`:
+ * every problem core finds, except at a path already reported (a missing environment
+ * variable, or the schema's own word on `guard.issuer`), which would only say it again.
+ */
 function checkGuard(config: GatewayConfig, issues: ConfigIssue[]): void {
+  const reported = issues.map((i) => i.path)
+  const add = (issue: ConfigIssue) => {
+    if (!reported.some((path) => overlaps(path, issue.path))) issues.push(issue)
+  }
   try {
     void createGuard(guardOptionsOf(config)).close()
   } catch (error) {
     if (error instanceof GuardOptionError) {
-      issues.push({
-        path: `guard.${error.option}`,
-        message: error.message.replace(/^bearerguard: option "[^"]*" /, ''),
-      })
+      for (const { option, problem } of error.problems) {
+        add({ path: `guard.${option}`, message: problem })
+      }
     } else {
-      issues.push({ path: 'guard', message: (error as Error).message })
+      add({ path: 'guard', message: (error as Error).message })
     }
   }
+}
+
+/** Whether two paths name the same place or one lies inside the other (`guard.a` and `guard.a[0]`). */
+function overlaps(a: string, b: string): boolean {
+  const inside = (outer: string, inner: string) =>
+    inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`)
+  return inside(a, b) || inside(b, a)
 }
 
 function toIssue(issue: z.core.$ZodIssue): ConfigIssue {
