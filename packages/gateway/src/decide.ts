@@ -21,6 +21,8 @@ export type DenyReason =
   | 'deny_rule'
   | 'untrusted_hop'
   | 'bad_forwarded'
+  | 'ambiguous_path'
+  | 'ambiguous_request'
   | 'unauthorized'
   | 'invalid_request'
   | 'invalid_token'

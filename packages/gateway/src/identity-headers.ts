@@ -21,6 +21,9 @@ export class IdentityHeaders {
   readonly #config: IdentityConfig
   /** Every configured header name. */
   readonly names: ReadonlySet<string>
+  /** The configured names and prefix with `_` read as `-`. */
+  readonly #owned: ReadonlySet<string>
+  readonly #prefix: string | false
 
   constructor(config: IdentityConfig) {
     this.#config = config
@@ -28,12 +31,17 @@ export class IdentityHeaders {
     for (const name of Object.values(config.headers)) if (name) names.add(name)
     for (const name of Object.values(config.claims)) names.add(name)
     this.names = names
+    this.#owned = new Set([...names].map(dash))
+    this.#prefix = config.stripPrefix === false ? false : dash(config.stripPrefix)
   }
 
-  /** True for a (lower-cased) header name the gateway owns: configured, or under `stripPrefix`. */
+  /**
+   * True for a (lower-cased) header name the gateway owns: configured, or under `stripPrefix`,
+   * spelled with `-` or `_` (CGI, WSGI and Rack read `X_Auth_Subject` as `X-Auth-Subject`).
+   */
   isIdentityHeader(name: string): boolean {
-    const prefix = this.#config.stripPrefix
-    return this.names.has(name) || (prefix !== false && name.startsWith(prefix))
+    const dashed = dash(name)
+    return this.#owned.has(dashed) || (this.#prefix !== false && dashed.startsWith(this.#prefix))
   }
 
   /** The identity headers of `auth` (lower-cased names); none for an anonymous request. */
@@ -67,6 +75,10 @@ export class IdentityHeaders {
     if (this.#config.nonAscii === 'drop') return undefined
     return clean.replace(/[^\x20-\x7e]+/gu, (chars) => encodeURIComponent(chars))
   }
+}
+
+function dash(name: string): string {
+  return name.includes('_') ? name.replaceAll('_', '-') : name
 }
 
 /** Strings as they are, numbers and booleans as text, lists joined by ",", objects as JSON. */

@@ -1,9 +1,11 @@
 /**
- * The gateway: the decision API (nginx, Traefik and Envoy contracts, `/healthz`, `/readyz`,
- * `/metrics`) and, when configured, the reverse proxy — each a plain node:http request
- * listener, so they can be served by `listen()` or mounted in any node:http server.
+ * The gateway: the decision API (nginx, Traefik and Envoy contracts), the operations endpoints
+ * (`/healthz`, `/readyz`, `/metrics`: on the decision API's listener, or on their own with
+ * `ops`) and, when configured, the reverse proxy — each a plain node:http request listener,
+ * so they can be served by `listen()` or mounted in any node:http server.
  */
 import {
+  canonicalPath,
   createMetadataEndpoint,
   peerCertificate,
   type MetadataEndpoint,
@@ -29,6 +31,7 @@ import {
   firstValue,
   isProblem,
   originalRequest,
+  requestHeaders,
   type ContractProblem,
   type OriginalRequest,
 } from './contracts/original-request.js'
@@ -39,6 +42,7 @@ import { IdentityHeaders } from './identity-headers.js'
 import { readiness } from './ops/health.js'
 import { createLogger, pathForLog } from './ops/logger.js'
 import { GatewayMetrics, type Contract } from './ops/metrics.js'
+import { isMethodOverrideHeader } from './proxy/method-override.js'
 import {
   FormBodyTooLargeError,
   hasFormBody,
@@ -87,6 +91,8 @@ export interface GatewayOptions {
 export interface GatewayAddresses {
   api: AddressInfo
   proxy: AddressInfo | undefined
+  /** The operations listener, when `ops` is configured (else they share `api`). */
+  ops: AddressInfo | undefined
 }
 
 /**
@@ -100,8 +106,13 @@ export interface GatewayAddresses {
  * ```
  */
 export interface Gateway {
-  /** The decision API's request listener. */
+  /**
+   * The decision API's request listener (with the operations endpoints too, unless `ops`
+   * gives them a listener of their own).
+   */
   readonly api: RequestListener
+  /** The operations endpoints' request listener: `/healthz`, `/readyz`, `/metrics`. */
+  readonly ops: RequestListener
   /** The reverse proxy's request listener (undefined without `proxy` in the config). */
   readonly proxy: RequestListener | undefined
   /** The reverse proxy's `upgrade` listener. */
@@ -167,6 +178,7 @@ class BearerguardGateway implements Gateway {
   readonly metrics: GatewayMetrics
   readonly logger: Logger
   readonly api: RequestListener
+  readonly ops: RequestListener
   readonly proxy: RequestListener | undefined
   readonly upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined
   readonly #trust: (address: string) => boolean
@@ -207,6 +219,7 @@ class BearerguardGateway implements Gateway {
       onUnexpected: (error) => this.logger.error({ err: error }, 'unexpected error while deciding'),
     }
     this.api = (req, res) => this.#track(res, () => this.#handleApi(req, res))
+    this.ops = (req, res) => this.#track(res, () => this.#handleOps(req, res) ?? sendNotFound(res))
     // RFC 9728: with resourceMetadata on the guard, the reverse proxy serves the document
     this.#metadata = this.guard.resourceMetadataUrl
       ? createMetadataEndpoint(
@@ -236,7 +249,30 @@ class BearerguardGateway implements Gateway {
     if (req.headers[NGINX_RECHECK] !== undefined && nginx !== false) {
       return this.#forwardAuth('nginx', req, res, () => fromNginx(req, this.#trusted(req)), true)
     }
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' })
+    if (!this.config.ops) {
+      // with `ops`, these live on their own listener, off every decision path
+      const answered = this.#handleOps(req, res)
+      if (answered !== undefined) return answered ?? undefined
+    }
+    if (nginx !== false && path === nginx) {
+      return this.#forwardAuth('nginx', req, res, () => fromNginx(req, this.#trusted(req)))
+    }
+    if (traefik !== false && path === traefik) {
+      return this.#forwardAuth('traefik', req, res, () => fromTraefik(req, this.#trusted(req)))
+    }
+    if (envoy !== false && (envoy === '' || path === envoy || path.startsWith(`${envoy}/`))) {
+      return this.#forwardAuth('envoy', req, res, () => fromEnvoy(req, this.#trusted(req), envoy))
+    }
+    sendNotFound(res)
+  }
+
+  /** `/healthz`, `/readyz` and `/metrics`; undefined for any other path. */
+  #handleOps(req: IncomingMessage, res: ServerResponse): Promise<void> | null | undefined {
+    const path = pathForLog(req.url ?? '/')
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'ok' })
+      return null
+    }
     if (path === '/readyz') {
       return readiness(this.guard, this.#redis, this.#draining).then((report) =>
         sendJson(res, report.ready ? 200 : 503, report),
@@ -248,16 +284,7 @@ class BearerguardGateway implements Gateway {
         res.end(text)
       })
     }
-    if (nginx !== false && path === nginx) {
-      return this.#forwardAuth('nginx', req, res, () => fromNginx(req, this.#trusted(req)))
-    }
-    if (traefik !== false && path === traefik) {
-      return this.#forwardAuth('traefik', req, res, () => fromTraefik(req, this.#trusted(req)))
-    }
-    if (envoy !== false && (envoy === '' || path === envoy || path.startsWith(`${envoy}/`))) {
-      return this.#forwardAuth('envoy', req, res, () => fromEnvoy(req, this.#trusted(req), envoy))
-    }
-    sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' })
+    return undefined
   }
 
   #forwardAuth(
@@ -277,7 +304,9 @@ class BearerguardGateway implements Gateway {
       const headers: Record<string, string> = { ...decision.headers, ...decision.responseHeaders }
       if (contract === 'envoy') {
         const remove = Object.keys(req.headers).filter(
-          (name) => this.#identity.isIdentityHeader(name) && !(name in decision.headers),
+          (name) =>
+            (this.#identity.isIdentityHeader(name) && !(name in decision.headers)) ||
+            isMethodOverrideHeader(name),
         )
         if (remove.length > 0) headers['x-envoy-auth-headers-to-remove'] = remove.join(',')
       }
@@ -290,10 +319,10 @@ class BearerguardGateway implements Gateway {
   // ── the reverse proxy ─────────────────────────────────────────────────────────────────────
 
   async #handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const metadata = this.#metadata?.respond(
-      req.method ?? 'GET',
-      (req.url ?? '/').split('?')[0] ?? '/',
-    )
+    const target = requestTarget(req.url ?? '/')
+    const metadataPath = target && canonicalPath(target.uri.split('?')[0] as string)
+    const metadata =
+      metadataPath?.ok && this.#metadata?.respond(req.method ?? 'GET', metadataPath.path)
     if (metadata) {
       res.writeHead(metadata.status, metadata.headers).end(metadata.body)
       return
@@ -326,7 +355,8 @@ class BearerguardGateway implements Gateway {
     if (!decision.allow) return sendDenial(res, decision)
     for (const [name, value] of Object.entries(decision.responseHeaders)) res.setHeader(name, value)
     try {
-      await reverse.forward(req, res, { ...forward, identity: decision.headers })
+      // `forward` is set whenever the request was read (a problem is always denied)
+      await reverse.forward(req, res, { ...(forward as Forward), identity: decision.headers })
     } catch (error) {
       this.logger.warn(
         { err: { message: (error as Error).message, code: (error as { code?: string }).code } },
@@ -354,7 +384,7 @@ class BearerguardGateway implements Gateway {
       socket.once('close', () => this.#upgraded.delete(socket))
       try {
         const upstream = await (this.#reverse as ReverseProxy).upgrade(req, socket, head, {
-          ...forward,
+          ...(forward as Forward),
           identity: decision.headers,
         })
         if (upstream) {
@@ -367,24 +397,32 @@ class BearerguardGateway implements Gateway {
     })
   }
 
-  /** The original request of a proxied request, and how to forward it. */
+  /**
+   * The original request of a proxied request, and how to forward it (undefined when it is
+   * refused). The host is a trusted hop's `X-Forwarded-Host`, else the authority of an
+   * absolute-form target (RFC 9112 §3.2.2: then `Host` is ignored), else `Host`; a request
+   * with two `Host` headers is refused (RFC 9112 §3.2). The upstream gets the canonical path.
+   */
   #proxied(
     req: IncomingMessage,
     form: FormBody | undefined,
   ): {
     original: OriginalRequest | ContractProblem
-    forward: Omit<ForwardOptions, 'identity'>
+    forward: Forward | undefined
   } {
+    const target = requestTarget(req.url ?? '/')
+    if (!target) return { original: BAD_TARGET, forward: undefined }
+    if (countHeader(req.rawHeaders, 'host') > 1) return { original: TWO_HOSTS, forward: undefined }
     const trusted = this.#trusted(req)
     const h = req.headers
     const proto = (trusted && firstValue(h['x-forwarded-proto'])) || 'http'
-    const host = (trusted && firstValue(h['x-forwarded-host'])) || h.host
+    const host = (trusted && firstValue(h['x-forwarded-host'])) || target.authority || h.host
     const original = originalRequest({
       method: req.method,
       proto,
       host,
-      uri: req.url,
-      headers: h,
+      uri: target.uri,
+      headers: requestHeaders(req),
       body: form?.fields,
       // the client's own TLS connection (RFC 8705): only in proxy mode is the peer the client
       clientCertificate: () => peerCertificate(req.socket),
@@ -395,9 +433,11 @@ class BearerguardGateway implements Gateway {
         uri: 'The request target',
       },
     })
+    if (isProblem(original)) return { original, forward: undefined }
     return {
       original,
       forward: {
+        path: `${original.path}${original.query}`,
         clientIp: req.socket.remoteAddress ?? '',
         proto,
         host: host ?? '',
@@ -475,7 +515,13 @@ class BearerguardGateway implements Gateway {
       this.#servers.push(proxy)
       proxyAddress = await listenOn(proxy, this.config.proxy.host, this.config.proxy.port)
     }
-    return { api: apiAddress, proxy: proxyAddress }
+    let opsAddress: AddressInfo | undefined
+    if (this.config.ops) {
+      const ops = createServer(this.ops)
+      this.#servers.push(ops)
+      opsAddress = await listenOn(ops, this.config.ops.host, this.config.ops.port)
+    }
+    return { api: apiAddress, proxy: proxyAddress, ops: opsAddress }
   }
 
   close(): Promise<void> {
@@ -520,8 +566,50 @@ const RECHECK_ALLOWED: Decision = {
   body: { error: 'temporarily_unavailable', error_description: 'Please retry' },
 }
 
+/** How an allowed request is forwarded, but for the identity the decision adds. */
+type Forward = Omit<ForwardOptions, 'identity'>
+
 function sendDenial(res: ServerResponse, decision: Extract<Decision, { allow: false }>): void {
   sendJson(res, decision.status, decision.body, decision.headers)
+}
+
+function sendNotFound(res: ServerResponse): void {
+  sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' })
+}
+
+/** The proxy's refusal of a request target that is neither origin- nor absolute-form. */
+const BAD_TARGET: ContractProblem = {
+  status: 400,
+  reason: 'bad_forwarded',
+  description: 'The request target must be a path or an absolute http(s) URL',
+}
+
+/** The proxy's refusal of two `Host` headers (RFC 9112 §3.2: a server MUST answer 400). */
+const TWO_HOSTS: ContractProblem = {
+  status: 400,
+  reason: 'ambiguous_request',
+  description: 'The request has more than one Host header',
+}
+
+/**
+ * The path-and-query of a request target, and the authority of an absolute-form one
+ * (`GET http://api.example.com/orders HTTP/1.1`); undefined for any other form.
+ */
+function requestTarget(url: string): { uri: string; authority?: string } | undefined {
+  if (url.startsWith('/')) return { uri: url }
+  const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(url)
+  if (!absolute) return undefined
+  const rest = absolute[2] as string
+  return { authority: absolute[1] as string, uri: rest.startsWith('/') ? rest : `/${rest}` }
+}
+
+/** How many times `name` (lower-case) occurs in a raw header list. */
+function countHeader(rawHeaders: readonly string[], name: string): number {
+  let count = 0
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] as string).toLowerCase() === name) count++
+  }
+  return count
 }
 
 function sendJson(

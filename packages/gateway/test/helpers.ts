@@ -1,6 +1,6 @@
 /** What the gateway's tests share: an echo upstream, a gateway on free ports, captured logs. */
 import { createServer, request, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import {
@@ -113,6 +113,8 @@ export interface RunningGateway {
   gateway: Gateway
   api: string
   proxy: string | undefined
+  /** The operations listener, when `ops` is configured. */
+  ops: string | undefined
   logs: () => string[]
   close(): Promise<void>
 }
@@ -129,14 +131,16 @@ export async function startGateway(
       api: { port: 0 },
       ...config,
       ...(config.proxy && { proxy: { ...config.proxy, port: 0 } }),
+      ...(config.ops && { ops: { ...config.ops, port: 0 } }),
     },
     { logDestination: sink.stream, ...options },
   )
-  const { api, proxy } = await gateway.listen()
+  const { api, proxy, ops } = await gateway.listen()
   return {
     gateway,
     api: `http://127.0.0.1:${api.port}`,
     proxy: proxy && `http://127.0.0.1:${proxy.port}`,
+    ops: ops && `http://127.0.0.1:${ops.port}`,
     logs: sink.lines,
     close: () => gateway.close(),
   }
@@ -167,4 +171,58 @@ export function httpRequest(
     req.on('error', reject)
     req.end(options.body)
   })
+}
+
+/**
+ * One request written byte for byte on a socket (fetch and node:http normalise paths and
+ * headers; an attacker does not): status, lower-cased headers (repeated ones as arrays) and
+ * body. `Connection: close` is added.
+ */
+export function rawRequest(
+  base: string,
+  target: string,
+  headers: Array<[string, string]> = [],
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[]>; text: string }> {
+  const { hostname, port } = new URL(base)
+  const head = [`${method} ${target} HTTP/1.1`]
+  if (!headers.some(([name]) => name.toLowerCase() === 'host'))
+    head.push(`Host: ${hostname}:${port}`)
+  for (const [name, value] of headers) head.push(`${name}: ${value}`)
+  head.push('Connection: close', '', '')
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname)
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('latin1')
+      const split = text.indexOf('\r\n\r\n')
+      const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n')
+      const parsed: Record<string, string | string[]> = {}
+      for (const line of lines) {
+        const colon = line.indexOf(':')
+        const name = line.slice(0, colon).trim().toLowerCase()
+        const value = line.slice(colon + 1).trim()
+        const before = parsed[name]
+        parsed[name] = before === undefined ? value : [before, value].flat()
+      }
+      let body = text.slice(split + 4)
+      if (/chunked/i.test(String(parsed['transfer-encoding'] ?? ''))) body = unchunk(body)
+      resolve({ status: Number(statusLine.split(' ')[1]), headers: parsed, text: body })
+    })
+    socket.write(head.join('\r\n'))
+  })
+}
+
+function unchunk(body: string): string {
+  let out = ''
+  let rest = body
+  for (;;) {
+    const line = rest.indexOf('\r\n')
+    const size = Number.parseInt(rest.slice(0, line), 16)
+    if (!(size > 0)) return out
+    out += rest.slice(line + 2, line + 2 + size)
+    rest = rest.slice(line + 2 + size + 2)
+  }
 }

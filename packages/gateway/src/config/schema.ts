@@ -210,6 +210,12 @@ export const configSchema = z
     guard: guardSchema,
     /** The decision API (forward-auth endpoints, health, metrics). */
     api: listener.prefault({ port: 4456 }),
+    /**
+     * The operations endpoints (`/healthz`, `/readyz`, `/metrics`) on a listener of their own;
+     * without it they share `api`. Required with `forwardAuth.envoy: ""`, where every path of
+     * `api` is an Envoy check.
+     */
+    ops: listener.optional(),
     /** Reverse-proxy mode: verify, then proxy to `upstream`. */
     proxy: proxySchema.optional(),
     forwardAuth: z
@@ -239,6 +245,46 @@ export const configSchema = z
     shutdownTimeout: z.number().positive().default(10),
   })
   .strict()
+  .superRefine((config, ctx) => {
+    const { nginx, traefik, envoy } = config.forwardAuth
+    if (envoy === '') {
+      // every path is an Envoy check: another contract's path would shadow the upstream's
+      for (const [name, path] of Object.entries({ nginx, traefik })) {
+        if (path !== false) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['forwardAuth', name],
+            message: `must be false with forwardAuth.envoy "" (every path of the decision API is then an Envoy check, and "${path}" would answer for the upstream's path of that name): set it to false, or give Envoy a path_prefix`,
+          })
+        }
+      }
+    }
+    if (config.ops) return
+    // the operations endpoints share the decision API: no contract path may be one of theirs
+    if (envoy === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['forwardAuth', 'envoy'],
+        message:
+          '"" makes every path of the decision API an Envoy check, so /healthz, /readyz and /metrics would answer for the upstream\'s paths of those names: give them a listener of their own with ops: { port: 4457 }',
+      })
+    }
+    for (const [name, path] of Object.entries({ nginx, traefik, envoy })) {
+      if (
+        typeof path === 'string' &&
+        OPS_PATHS.some((ops) => path === ops || ops.startsWith(`${path}/`))
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['forwardAuth', name],
+          message: `"${path}" collides with the operations endpoints (/healthz, /readyz, /metrics): choose another path, or give them a listener of their own with ops: { port: 4457 }`,
+        })
+      }
+    }
+  })
+
+/** The operations endpoints' paths. */
+const OPS_PATHS = ['/healthz', '/readyz', '/metrics']
 
 /**
  * The configuration file as written.

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import {
   firstValue,
   originalRequest,
+  requestHeaders,
   UNTRUSTED_HOP,
   type ContractProblem,
   type OriginalRequest,
@@ -35,7 +36,7 @@ export function fromEnvoy(
     proto: firstValue(h['x-forwarded-proto']),
     host: h.host,
     uri: uri.startsWith('?') ? `/${uri}` : uri,
-    headers: h,
+    headers: requestHeaders(req),
     names: {
       method: 'the method',
       proto: 'X-Forwarded-Proto',

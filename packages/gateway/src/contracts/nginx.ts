@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http'
 import {
   firstValue,
   originalRequest,
+  requestHeaders,
   UNTRUSTED_HOP,
   type ContractProblem,
   type OriginalRequest,
@@ -32,7 +33,7 @@ export function fromNginx(
     proto: firstValue(h['x-forwarded-proto']),
     host: firstValue(h['x-forwarded-host']) ?? h.host,
     uri: firstValue(h['x-original-uri']),
-    headers: h,
+    headers: requestHeaders(req),
     names: {
       method: 'X-Original-Method',
       proto: 'X-Forwarded-Proto',

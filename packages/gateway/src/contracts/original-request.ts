@@ -3,8 +3,8 @@
  * URL and the client's headers, as `@bearerguard/core` expects them (DPoP's `htm`/`htu` are
  * checked against exactly this method and URL).
  */
-import type { RequestLike } from '@bearerguard/core'
-import type { IncomingHttpHeaders } from 'node:http'
+import { canonicalPath, withRepeatedCredentials, type RequestLike } from '@bearerguard/core'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 
 /**
  * The request to decide on.
@@ -23,8 +23,13 @@ export interface OriginalRequest {
   request: RequestLike
   /** Host (and port, if any) of the original request, lower-cased. */
   host: string
-  /** The normalised path the rules are matched against (dot segments resolved). */
+  /**
+   * The canonical path (core's `canonicalPath`: unreserved escapes decoded, slashes merged, dot
+   * segments resolved) the rules are matched against, and the one proxy mode forwards.
+   */
   path: string
+  /** The query string as sent, with its `?`, or `''`. */
+  query: string
 }
 
 /**
@@ -38,12 +43,31 @@ export interface OriginalRequest {
  */
 export interface ContractProblem {
   status: 400 | 403
-  reason: 'bad_forwarded' | 'untrusted_hop'
+  /**
+   * `bad_forwarded`: the forwarded parts are missing or garbled; `ambiguous_path`: the path is
+   * spelled in a way servers read differently (core's `canonicalPath` refuses it);
+   * `ambiguous_request`: the request has two `Host` headers; `untrusted_hop`: the peer is not
+   * a trusted proxy.
+   */
+  reason: 'bad_forwarded' | 'ambiguous_path' | 'ambiguous_request' | 'untrusted_hop'
   description: string
 }
 
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const HOST = /^(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+
+/**
+ * The headers of a decision or proxied request as the guard reads them: Node's, with every
+ * `Authorization` and `DPoP` value kept apart (two of either are refused).
+ *
+ * @example
+ * ```ts
+ * originalRequest({ ..., headers: requestHeaders(req) })
+ * ```
+ */
+export function requestHeaders(req: IncomingMessage): IncomingHttpHeaders {
+  return withRepeatedCredentials(req.headers, req.rawHeaders) as IncomingHttpHeaders
+}
 
 /** The first value of a header a proxy may have sent as a comma-separated list. */
 export function firstValue(value: string | string[] | undefined): string | undefined {
@@ -82,23 +106,25 @@ export function originalRequest(parts: {
   const scheme = (proto ?? 'http').toLowerCase()
   if (scheme !== 'http' && scheme !== 'https') return bad(`${names.proto} must be http or https`)
   if (!host || !HOST.test(host)) return bad(`${names.host} is missing or not a host`)
-  if (!uri || !uri.startsWith('/') || uri.startsWith('//') || /[\s#]/.test(uri)) {
+  if (!uri || !uri.startsWith('/') || /[\s#]/.test(uri)) {
     return bad(`${names.uri} is missing or not a path`)
   }
-  let url: URL
-  try {
-    url = new URL(`${scheme}://${host}${uri}`)
-  } catch {
-    return bad(`${names.uri} and ${names.host} do not make a URL`)
+  const q = uri.indexOf('?')
+  const canonical = canonicalPath(q === -1 ? uri : uri.slice(0, q))
+  if (!canonical.ok) {
+    return { status: 400, reason: 'ambiguous_path', description: canonical.reason }
   }
-  const request: RequestLike = {
-    method: method.toUpperCase(),
-    url: `${scheme}://${host}${uri}`,
-    headers: parts.headers,
-  }
+  const url = `${scheme}://${host}${uri}`
+  if (!URL.canParse(url)) return bad(`${names.uri} and ${names.host} do not make a URL`)
+  const request: RequestLike = { method: method.toUpperCase(), url, headers: parts.headers }
   if (parts.body !== undefined) request.body = parts.body
   if (parts.clientCertificate) request.clientCertificate = parts.clientCertificate
-  return { request, host: host.toLowerCase(), path: url.pathname }
+  return {
+    request,
+    host: host.toLowerCase(),
+    path: canonical.path,
+    query: q === -1 ? '' : uri.slice(q),
+  }
 }
 
 /** True when `value` is a {@link ContractProblem}. */

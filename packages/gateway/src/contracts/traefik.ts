@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import {
   firstValue,
   originalRequest,
+  requestHeaders,
   UNTRUSTED_HOP,
   type ContractProblem,
   type OriginalRequest,
@@ -31,7 +32,7 @@ export function fromTraefik(
     proto: firstValue(h['x-forwarded-proto']),
     host: firstValue(h['x-forwarded-host']),
     uri: firstValue(h['x-forwarded-uri']),
-    headers: h,
+    headers: requestHeaders(req),
     names: {
       method: 'X-Forwarded-Method',
       proto: 'X-Forwarded-Proto',

@@ -1,7 +1,8 @@
 /**
  * Reverse-proxy mode: an allowed request goes on to the upstream with undici, its body and the
- * upstream's answer streamed both ways; hop-by-hop headers are dropped, the client's own
- * identity headers removed and the verified ones added, `X-Forwarded-*` set, and
+ * upstream's answer streamed both ways, to the canonical path the rules judged; hop-by-hop
+ * headers are dropped, the client's own identity headers (spelled with `-` or `_`) and
+ * method-override headers removed and the verified ones added, `X-Forwarded-*` set, and
  * `Authorization` stripped when configured. WebSocket (and other) upgrades are relayed once
  * allowed: the upstream's `101` comes back, then bytes flow both ways.
  */
@@ -10,18 +11,24 @@ import type { Duplex } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Agent, errors as undiciErrors, upgrade as undiciUpgrade } from 'undici'
 import { withoutHopByHop } from './hop-by-hop.js'
+import { isMethodOverrideHeader } from './method-override.js'
 
 /**
  * How one request is forwarded.
  *
  * @example
  * ```ts
- * await proxy.forward(req, res, { identity: decision.headers, clientIp: '203.0.113.7', proto: 'https', host: 'api.example.com', trustedHop: false })
+ * await proxy.forward(req, res, { identity: decision.headers, path: '/orders?page=2', clientIp: '203.0.113.7', proto: 'https', host: 'api.example.com', trustedHop: false })
  * ```
  */
 export interface ForwardOptions {
   /** Identity headers to add. */
   identity: Record<string, string>
+  /**
+   * The path and query to ask the upstream for (after its base path): the canonical path the
+   * rules judged, and the query as sent — never the client's own spelling of the path.
+   */
+  path: string
   /** The client's address (appended to `X-Forwarded-For`). */
   clientIp: string
   /** Scheme and host of the original request (for `X-Forwarded-Proto` / `-Host`). */
@@ -80,7 +87,8 @@ export class ReverseProxy {
         name === 'x-forwarded-host' ||
         (name === 'x-forwarded-for' && !options.trustedHop) ||
         (stripAuthorization && name === 'authorization') ||
-        isIdentityHeader(name),
+        isIdentityHeader(name) ||
+        isMethodOverrideHeader(name),
     )
     const forwardedFor = headers['x-forwarded-for']
     headers['x-forwarded-for'] = forwardedFor
@@ -109,7 +117,7 @@ export class ReverseProxy {
     try {
       const answer = await this.#agent.request({
         origin: this.#origin,
-        path: this.#basePath + (req.url ?? '/'),
+        path: this.#basePath + options.path,
         method: req.method as 'GET',
         headers: this.#headers(req, options),
         body: options.body ?? (hasBody ? req : null),
@@ -146,7 +154,7 @@ export class ReverseProxy {
     const headers = this.#headers(req, options)
     delete headers['content-length']
     try {
-      const target = this.#origin + this.#basePath + (req.url ?? '/')
+      const target = this.#origin + this.#basePath + options.path
       const { headers: answer, socket: upstream } = await undiciUpgrade(target, {
         dispatcher: this.#agent,
         method: req.method ?? 'GET',

@@ -1,9 +1,12 @@
 /**
  * The rule table: method, host and path pattern → what the request needs. Rules are tried in
  * the order written and the first match wins; a request no rule matches is denied. Paths are
- * matched with path-to-regexp 8 against the normalised path (dot segments resolved, percent
- * escapes kept as sent), without the query string, case-insensitively and with an optional
- * trailing slash (path-to-regexp's defaults, as in Express routing).
+ * matched with path-to-regexp 8 against the canonical path (core's `canonicalPath`: escapes of
+ * unreserved characters decoded, other escapes upper-cased, slashes merged, dot segments
+ * resolved; ambiguous spellings never get here, they are refused), without the query string,
+ * case-insensitively and with an optional trailing slash (path-to-regexp's defaults, as in
+ * Express routing). A pattern must be written in that canonical form too, or it could never
+ * match: that is a configuration error.
  */
 import { scopeRequirement, stepUpRequirement, type RouteRequirement } from '@bearerguard/core'
 import { match as compilePath } from 'path-to-regexp'
@@ -77,6 +80,11 @@ interface CompiledRule extends Rule {
 export function compileRules(configs: readonly RuleConfig[], issues: ConfigIssue[]): Rules {
   const compiled: CompiledRule[] = []
   configs.forEach((config, index) => {
+    const problem = patternProblem(config.path)
+    if (problem) {
+      issues.push({ path: `rules[${index}].path`, message: problem })
+      return
+    }
     let test: (path: string) => boolean
     try {
       const matcher = compilePath(config.path, { decode: false })
@@ -111,6 +119,35 @@ export function compileRules(configs: readonly RuleConfig[], issues: ConfigIssue
       return undefined
     },
   }
+}
+
+/**
+ * Why a pattern is not in the canonical form requests are matched in (it would never match,
+ * or match less than it says), or undefined.
+ */
+function patternProblem(pattern: string): string | undefined {
+  if (pattern.includes('//'))
+    return 'has "//": requests are matched with slashes merged; write one "/"'
+  if (/\/\.\.?(?=[/{}]|$)/.test(pattern)) {
+    return 'has a "." or ".." segment: requests are matched with dot segments resolved; write the path they lead to'
+  }
+  if (/;|%(?:2F|5C|3B|0[0-9A-F]|1[0-9A-F]|7F|25[0-9A-F]{2})/i.test(pattern)) {
+    return 'has ";", an encoded "/" or "\\", a control character or a double escape: requests spelled so are refused (400), so it would never match'
+  }
+  for (const match of pattern.matchAll(/%([0-9A-Fa-f]{2})/g)) {
+    const hex = match[1] as string
+    const char = String.fromCharCode(Number.parseInt(hex, 16))
+    if (/^[A-Za-z0-9\-._~]$/.test(char)) {
+      return `has "${match[0]}": requests are matched with it decoded; write "${char}"`
+    }
+    if (hex !== hex.toUpperCase()) {
+      return `has "${match[0]}": requests are matched with escapes upper-cased; write "%${hex.toUpperCase()}"`
+    }
+  }
+  if (/[^\x21-\x7e]/.test(pattern)) {
+    return 'has a space, a control or a non-ASCII character: write it percent-encoded (UTF-8, upper-case hex), e.g. /caf%C3%A9'
+  }
+  return undefined
 }
 
 function actionOf(config: RuleConfig): RuleAction {
