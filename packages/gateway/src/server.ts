@@ -42,7 +42,7 @@ import { IdentityHeaders } from './identity-headers.js'
 import { readiness } from './ops/health.js'
 import { createLogger, pathForLog } from './ops/logger.js'
 import { GatewayMetrics, type Contract } from './ops/metrics.js'
-import { isMethodOverrideHeader } from './proxy/method-override.js'
+import { isOverrideHeader } from './proxy/request-overrides.js'
 import {
   FormBodyTooLargeError,
   hasFormBody,
@@ -306,7 +306,7 @@ class BearerguardGateway implements Gateway {
         const remove = Object.keys(req.headers).filter(
           (name) =>
             (this.#identity.isIdentityHeader(name) && !(name in decision.headers)) ||
-            isMethodOverrideHeader(name),
+            isOverrideHeader(name),
         )
         if (remove.length > 0) headers['x-envoy-auth-headers-to-remove'] = remove.join(',')
       }

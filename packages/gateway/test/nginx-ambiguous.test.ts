@@ -4,8 +4,8 @@
  * host, RFC 9112 §3.2.2, so `X-Forwarded-Host $host` must carry that one), two
  * `Authorization` headers (nginx 1.22 refuses them itself) and two `DPoP` proofs (nginx passes
  * both to the decision subrequest), identity headers
- * spelled with underscores (nginx drops them), and method-override headers (the README's
- * config clears them).
+ * spelled with underscores (nginx drops them), and method- and path-override headers (the
+ * README's config clears them).
  */
 import { createDpopKey, createTestIssuer, dpopProof, type TestIssuer } from '@bearerguard/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -96,7 +96,7 @@ describe.skipIf(!serviceAvailable('nginx'))('through nginx, one request has one 
     expect(String(two.headers['www-authenticate'])).toMatch(/^DPoP .*error="invalid_dpop_proof"/)
   })
 
-  it('identity headers spelled with underscores and method overrides never reach the upstream', async () => {
+  it('identity headers spelled with underscores, method and path overrides never reach the upstream', async () => {
     const res = await rawRequest(nginx.url, '/orders', [
       ['Host', 'api.example.com'],
       ['Authorization', `Bearer ${await issuer.token({ sub: 'alice', scope: 'orders:read' })}`],
@@ -105,6 +105,8 @@ describe.skipIf(!serviceAvailable('nginx'))('through nginx, one request has one 
       ['X-HTTP-Method-Override', 'DELETE'],
       ['X-HTTP-Method', 'DELETE'],
       ['X-Method-Override', 'DELETE'],
+      ['X-Original-URL', '/admin'],
+      ['X-Rewrite-URL', '/admin'],
     ])
     expect(res.status).toBe(200)
     const { method, headers } = seen(res.text)
@@ -116,6 +118,8 @@ describe.skipIf(!serviceAvailable('nginx'))('through nginx, one request has one 
       'x-http-method-override',
       'x-http-method',
       'x-method-override',
+      'x-original-url',
+      'x-rewrite-url',
     ]) {
       expect(headers[name], name).toBeUndefined()
     }

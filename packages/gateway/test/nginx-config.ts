@@ -49,10 +49,12 @@ export function readmeServerBlock(gateway: string, upstream: string, extra = '')
       proxy_set_header X-Auth-Client-Id $bg_client_id;
       proxy_set_header X-Auth-Scopes $bg_scopes;
       proxy_set_header X-Auth-Issuer $bg_issuer;
-      # the rules judged the request line's method: no override reaches the upstream
+      # the rules judged the request line: no method or path override reaches the upstream
       proxy_set_header X-HTTP-Method-Override "";
       proxy_set_header X-HTTP-Method "";
       proxy_set_header X-Method-Override "";
+      proxy_set_header X-Original-URL "";
+      proxy_set_header X-Rewrite-URL "";
 ${extra}
       proxy_pass ${upstream};
     }

@@ -189,6 +189,48 @@ describe('reverse proxy', () => {
     }
     expect(headers['x_other']).toBe('kept')
   })
+  it('path overrides never pass; other forwarding headers only from a trusted hop', async () => {
+    const untrusted = await startGateway({
+      guard: { issuer: issuer.url, audience: AUDIENCE },
+      rules: RULES,
+      proxy: { port: 0, upstream: upstream.url },
+      trustedProxies: ['10.0.0.0/8'],
+    })
+    const spoof: Array<[string, string]> = [
+      ['X-Original-URL', '/admin/x'],
+      ['X_Rewrite_URL', '/admin/x'],
+      ['Forwarded', 'for=10.0.0.1;host=admin.example;proto=https'],
+      ['X-Real-IP', '10.0.0.1'],
+      ['X-Forwarded-Prefix', '/admin'],
+      ['X_Forwarded_For', '10.0.0.1'],
+      ['X_Forwarded_Host', 'admin.example'],
+    ]
+    try {
+      for (const [base, trusted] of [
+        [untrusted.proxy, false],
+        [gw.proxy, true],
+      ] as const) {
+        const res = await rawRequest(base as string, '/public/x', [HOST, ...spoof])
+        expect(res.status).toBe(200)
+        const { headers } = JSON.parse(res.text) as { headers: Record<string, string> }
+        for (const name of [
+          'x-original-url',
+          'x_rewrite_url',
+          'x_forwarded_for',
+          'x_forwarded_host',
+        ]) {
+          expect(headers[name], name).toBeUndefined()
+        }
+        for (const name of ['forwarded', 'x-real-ip', 'x-forwarded-prefix']) {
+          if (trusted) expect(headers[name], name).toBeDefined()
+          else expect(headers[name], name).toBeUndefined()
+        }
+        expect(headers['x-forwarded-for']).toBe('127.0.0.1')
+      }
+    } finally {
+      await untrusted.close()
+    }
+  })
   it('the RFC 9728 document answers on the canonical path too', async () => {
     const withMetadata = await startGateway({
       guard: { issuer: issuer.url, audience: AUDIENCE, resourceMetadata: true },
@@ -209,15 +251,17 @@ describe('reverse proxy', () => {
 })
 
 describe('Envoy', () => {
-  it('lists identity headers spelled with underscores and method overrides for removal', async () => {
+  it('lists identity headers spelled with underscores, method and path overrides for removal', async () => {
     const res = await ASK.envoy?.('/orders', [
       bearer(reader),
       ['X_Auth_Subject', 'mallory'],
       ['X-HTTP-Method-Override', 'DELETE'],
+      ['X-Original-URL', '/admin'],
     ])
     expect(res?.status).toBe(200)
     expect(String(res?.headers['x-envoy-auth-headers-to-remove']).split(',').sort()).toEqual([
       'x-http-method-override',
+      'x-original-url',
       'x_auth_subject',
     ])
   })

@@ -1,9 +1,9 @@
 /**
  * Reverse-proxy mode: an allowed request goes on to the upstream with undici, its body and the
  * upstream's answer streamed both ways, to the canonical path the rules judged; hop-by-hop
- * headers are dropped, the client's own identity headers (spelled with `-` or `_`) and
- * method-override headers removed and the verified ones added, `X-Forwarded-*` set, and
- * `Authorization` stripped when configured. WebSocket (and other) upgrades are relayed once
+ * headers are dropped, the client's own identity headers (spelled with `-` or `_`), method-
+ * and path-override headers and (from an untrusted hop) other forwarding headers removed, the
+ * verified identity added, `X-Forwarded-*` set, and `Authorization` stripped when configured. WebSocket (and other) upgrades are relayed once
  * allowed: the upstream's `101` comes back, then bytes flow both ways.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Agent, errors as undiciErrors, upgrade as undiciUpgrade } from 'undici'
 import { withoutHopByHop } from './hop-by-hop.js'
-import { isMethodOverrideHeader } from './method-override.js'
+import { isForwardingHeader, isOverrideHeader } from './request-overrides.js'
 
 /**
  * How one request is forwarded.
@@ -88,7 +88,10 @@ export class ReverseProxy {
         (name === 'x-forwarded-for' && !options.trustedHop) ||
         (stripAuthorization && name === 'authorization') ||
         isIdentityHeader(name) ||
-        isMethodOverrideHeader(name),
+        isOverrideHeader(name) ||
+        (!options.trustedHop && isForwardingHeader(name)) ||
+        // the gateway's own X-Forwarded-* may not come in spelled with "_" either
+        (name.includes('_') && name.replaceAll('_', '-').startsWith('x-forwarded-')),
     )
     const forwardedFor = headers['x-forwarded-for']
     headers['x-forwarded-for'] = forwardedFor
