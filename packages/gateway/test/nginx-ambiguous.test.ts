@@ -60,6 +60,18 @@ describe.skipIf(!serviceAvailable('nginx'))('through nginx, one request has one 
     expect(plain.status).toBe(200)
   })
 
+  it('a client cannot choose the URI, method or host the gateway judges', async () => {
+    const before = upstream.seen.length
+    const res = await rawRequest(nginx.url, '/private', [
+      ['Host', 'api.example.com'],
+      ['X-Original-URI', '/hosted'],
+      ['X-Original-Method', 'GET'],
+      ['X-Forwarded-Host', 'internal.example'],
+    ])
+    expect(res.status).toBe(401)
+    expect(upstream.seen.length).toBe(before)
+  })
+
   it('two Authorization headers → 400, whichever comes first; the upstream never sees them', async () => {
     const before = upstream.seen.length
     const valid = `Bearer ${await issuer.token({ sub: 'alice' })}`

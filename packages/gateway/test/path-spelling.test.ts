@@ -154,6 +154,14 @@ describe('reverse proxy', () => {
     expect(internal.status).toBe(200)
     expect(seenUrl(internal.text)).toBe('/hosted')
   })
+  it('a host with a trailing dot or in upper case is the same host', async () => {
+    for (const host of ['internal.example.', 'INTERNAL.Example', 'internal.example.:80']) {
+      const res = await rawRequest(gw.proxy as string, '/hosted', [['Host', host]])
+      expect(res.status, host).toBe(200)
+    }
+    const other = await rawRequest(gw.proxy as string, '/hosted', [['Host', 'internal.example..']])
+    expect(other.status).toBe(400) // not a host name
+  })
   it('two Host headers → 400 (RFC 9112 §3.2)', async () => {
     const res = await rawRequest(gw.proxy as string, '/hosted', [
       ['Host', 'internal.example'],

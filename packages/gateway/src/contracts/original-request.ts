@@ -21,7 +21,10 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 export interface OriginalRequest {
   /** What the guard sees. */
   request: RequestLike
-  /** Host (and port, if any) of the original request, lower-cased. */
+  /**
+   * Host (and port, if any) of the original request, lower-cased and without a trailing dot
+   * (`API.example.com.` is `api.example.com`, as nginx and DNS read it).
+   */
   host: string
   /**
    * The canonical path (core's `canonicalPath`: unreserved escapes decoded, slashes merged, dot
@@ -54,7 +57,8 @@ export interface ContractProblem {
 }
 
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HOST = /^(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+/** A host name of non-empty labels (one trailing dot allowed) or an IP literal, and a port. */
+const HOST = /^(?:(?:[A-Za-z0-9_-]+\.)*[A-Za-z0-9_-]+\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
 
 /**
  * The headers of a decision or proxied request as the guard reads them: Node's, with every
@@ -121,7 +125,7 @@ export function originalRequest(parts: {
   if (parts.clientCertificate) request.clientCertificate = parts.clientCertificate
   return {
     request,
-    host: host.toLowerCase(),
+    host: host.toLowerCase().replace(/\.(?=(?::\d+)?$)/, ''),
     path: canonical.path,
     query: q === -1 ? '' : uri.slice(q),
   }
