@@ -2,13 +2,22 @@
 /**
  * `bearerguard-gateway --config gateway.yaml [--check]`: checks the configuration (and with
  * `--check` stops there), then serves the decision API and, if configured, the reverse proxy
- * until SIGTERM or SIGINT, which drain in-flight requests before exiting 0.
- * Exit codes: 0 fine, 1 failed to start, 2 invalid configuration.
+ * until SIGTERM or SIGINT, which drain in-flight requests before exiting 0. A second signal
+ * exits 1 at once, and so does a shutdown still unfinished one second after `shutdownTimeout`:
+ * logs go to a sink that never blocks (see ops/stdout-destination.ts), so neither waits on
+ * whoever reads stdout.
+ * Exit codes: 0 fine, 1 failed to start (or a forced stop), 2 invalid configuration.
  */
 import { Command } from 'commander'
 import { GatewayConfigError } from './config/config-error.js'
 import { loadConfig } from './config/load.js'
+import { stdoutSink } from './ops/stdout-destination.js'
 import { createGateway } from './server.js'
+
+/** How long the last log lines get to reach stdout before the process exits. */
+const FLUSH_MS = 250
+/** How long after `shutdownTimeout` an unfinished shutdown is cut short. */
+const GRACE_MS = 1_000
 
 const program = new Command()
   .name('bearerguard-gateway')
@@ -44,8 +53,13 @@ if (options.check) {
   process.exit(0)
 }
 
-const gateway = createGateway(checked)
+const sink = stdoutSink()
+const gateway = createGateway(checked, { logDestination: sink })
 const { logger } = gateway
+/** Exits once the last lines are written or FLUSH_MS has passed, whatever reads stdout. */
+const exit = (code: number) => {
+  void sink.flush(FLUSH_MS).then(() => process.exit(code))
+}
 try {
   const { api, proxy } = await gateway.listen()
   logger.info(
@@ -55,7 +69,7 @@ try {
 } catch (error) {
   logger.fatal({ err: { message: (error as Error).message } }, 'cannot listen')
   await gateway.close()
-  process.exit(1)
+  exit(1)
 }
 gateway.guard.ready().then(
   () => logger.info('keys are warm'),
@@ -70,18 +84,23 @@ let stopping = false
 const stop = (signal: string) => {
   if (stopping) {
     logger.warn({ signal }, 'second signal: exiting now')
-    process.exit(1)
+    process.exit(1) // at once: not even the log line is waited for
   }
   stopping = true
+  const limitMs = config.shutdownTimeout * 1000 + GRACE_MS
+  setTimeout(() => {
+    logger.error({ limitMs }, 'shutdown did not finish in time: exiting now')
+    process.exit(1)
+  }, limitMs)
   logger.info({ signal }, 'shutting down: draining in-flight requests')
   gateway.close().then(
     () => {
       logger.info('stopped')
-      process.exit(0)
+      exit(0)
     },
     (error: Error) => {
       logger.error({ err: { message: error.message } }, 'shutdown failed')
-      process.exit(1)
+      exit(1)
     },
   )
 }

@@ -4,6 +4,7 @@
  * reach the log. Credential headers are redacted as well, should anything log a request.
  */
 import { pino, type DestinationStream, type Logger } from 'pino'
+import { stdoutSink } from './stdout-destination.js'
 
 /**
  * Paths pino censors in every log line.
@@ -27,7 +28,8 @@ export const REDACTED_PATHS = [
 ]
 
 /**
- * A pino logger writing JSON lines to `destination` (default stdout).
+ * A pino logger writing JSON lines to `destination`; by default {@link stdoutSink}, which
+ * neither blocks nor holds the process at exit when stdout's reader is gone or stalled.
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     base: { service: 'bearerguard-gateway' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   }
-  return destination ? pino(options, destination) : pino(options)
+  return pino(options, destination ?? stdoutSink())
 }
 
 /**
