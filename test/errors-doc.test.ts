@@ -1,7 +1,8 @@
 /**
  * Keeps docs/errors.md honest: every `AuthError` description the packages can produce (each
- * `new <AuthError subclass>(…)` in packages/\*\/src, and the constructors' defaults) is listed
- * in it, every description it lists still exists, and every `AuthErrorCode` has a section.
+ * `new <AuthError subclass>(…)` in packages/\*\/src, and the constructors' defaults), and every
+ * refusal of an ambiguous path or host (core's canonicalPath, the gateway), is listed in it,
+ * every description it lists still exists, and every `AuthErrorCode` has a section.
  * Descriptions are read from the sources with the TypeScript parser, not by hand.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -125,12 +126,39 @@ function constructedDescriptions(): Description[] {
             }
           }
         }
+        const refused = refusal(node)
+        if (refused) {
+          const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1
+          const where = `${relative(root, file)}:${line}`
+          for (const v of descriptionsOf(refused) ?? []) {
+            found.push({ error: 'refusal', text: v.text, pattern: new RegExp(v.pattern), where })
+          }
+        }
         ts.forEachChild(node, visit)
       }
       visit(source)
     }
   }
   return found
+}
+
+/**
+ * The description of a refusal that is not an AuthError: `refuse('…')` of core's
+ * canonicalPath, or a gateway problem object `{ reason: 'ambiguous_…', description: '…' }`.
+ */
+function refusal(node: ts.Node): ts.Expression | undefined {
+  if (ts.isCallExpression(node) && node.expression.getText() === 'refuse') return node.arguments[0]
+  if (!ts.isObjectLiteralExpression(node)) return undefined
+  const property = (name: string) =>
+    node.properties.find(
+      (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === name,
+    )?.initializer
+  const reason = property('reason')
+  if (!reason || !ts.isStringLiteral(reason) || !reason.text.startsWith('ambiguous_')) {
+    return undefined
+  }
+  const description = property('description')
+  return description && ts.isStringLiteral(description) ? description : undefined
 }
 
 const descriptions = [...constructorDefaults(), ...constructedDescriptions()]
