@@ -1,9 +1,10 @@
 /**
  * `pnpm start:gateway-nginx`: a local authorization server, a tiny upstream, bearerguard-gateway
  * (configured by gateway.yaml) and nginx with auth_request in front of them; then what runs
- * where and ready-to-paste curl commands. Needs nginx on the PATH (Debian: apt-get install nginx).
+ * where and ready-to-paste curl commands. Needs nginx on the PATH (Debian: apt-get install nginx);
+ * without it, it says what to install and exits 1 before starting anything.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect, createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -15,6 +16,17 @@ import { createUpstream } from './upstream.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const AUDIENCE = 'https://api.example.com'
+
+// Before anything starts: without a usable nginx, say what to install and stop there.
+const missing = nginxProblem()
+if (missing) {
+  console.error(
+    `this example needs nginx with the auth_request module, and ${missing}: install it ` +
+      '(Debian/Ubuntu: apt-get install -y nginx; macOS: brew install nginx) and run it again',
+  )
+  process.exit(1)
+}
+let stopping = false
 
 const issuer = await createTestIssuer({ audience: AUDIENCE, tokenTtl: 3600 })
 
@@ -104,7 +116,6 @@ curl -i ${site}/orders -H 'Authorization: Bearer ${profileOnly}'
 
 Tokens are valid for one hour. Press Ctrl+C to stop.`)
 
-let stopping = false
 async function stop(code = 0) {
   if (stopping) return
   stopping = true
@@ -122,6 +133,16 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => void stop())
 process.on('SIGTERM', () => void stop())
+
+/** Why nginx cannot run this example, or undefined when it can. */
+function nginxProblem(): string | undefined {
+  const run = spawnSync('nginx', ['-V'], { encoding: 'utf8' })
+  if (run.error) return `nginx is not on the PATH (${run.error.message})`
+  if (!`${run.stdout}${run.stderr}`.includes('--with-http_auth_request_module')) {
+    return 'this nginx was built without it'
+  }
+  return undefined
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

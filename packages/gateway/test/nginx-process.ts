@@ -28,7 +28,16 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** The `http { server { … } }` parts a test writes; the rest (temp paths, pid, logs) is set here. */
+/**
+ * Starts nginx with the `http { server { … } }` parts a test writes; the rest (temp paths, pid,
+ * logs) is set here. Rejects with a message saying what to install when nginx cannot be run.
+ *
+ * @example
+ * ```ts
+ * const nginx = await startNginx((port) => `server { listen 127.0.0.1:${port}; return 204; }`)
+ * await nginx.stop()
+ * ```
+ */
 export async function startNginx(serverBlock: (port: number) => string): Promise<Nginx> {
   const dir = await mkdtemp(join(tmpdir(), 'bg-nginx-'))
   const port = await freePort()
@@ -61,10 +70,27 @@ ${serverBlock(port)}
   )
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // A spawn failure (nginx not installed: ENOENT) is an 'error' event, never an 'exit': without
+  // a listener it would be an uncaught exception, so it becomes this start's rejection.
+  let spawnError: Error | undefined
+  child.on('error', (error) => {
+    spawnError ??= error
+  })
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.once('error', () => resolve())
+  })
   const deadline = Date.now() + 10_000
   while (!(await accepts(port))) {
+    if (spawnError) {
+      await rm(dir, { recursive: true, force: true })
+      throw new Error(
+        `cannot run nginx (${spawnError.message}): install it with the auth_request module, ` +
+          'e.g. apt-get install -y nginx',
+      )
+    }
     if (child.exitCode !== null || Date.now() > deadline) {
+      if (child.exitCode === null) child.kill('SIGKILL')
       await rm(dir, { recursive: true, force: true })
       throw new Error(`nginx did not start: ${stderr}`)
     }

@@ -82,15 +82,18 @@ async function launch(port: number): Promise<ChildProcess> {
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
+  // A spawn failure (no redis-server: ENOENT) is an 'error' event, which would be an uncaught
+  // exception without a listener; it becomes this start's rejection below. Later errors (a
+  // signal to a process already gone) are of no interest.
   let spawnError: Error | undefined
-  child.once('error', (err) => {
-    spawnError = err
+  child.on('error', (err) => {
+    spawnError ??= err
   })
   const until = Date.now() + 10_000
   for (;;) {
     if (spawnError) {
       throw new Error(
-        `cannot run ${BINARY} (${spawnError.message}): install it, e.g. apt-get install -y redis-server`,
+        `cannot run ${BINARY} (${spawnError.message}): install it, e.g. apt-get install -y redis-server, or set REDIS_SERVER to its path`,
       )
     }
     if (child.exitCode !== null || child.signalCode !== null) {
