@@ -1,6 +1,7 @@
 /** /healthz, /readyz (keys warm, cache reachable), /metrics, and logs that never hold a token. */
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceAvailable } from '../../../test/support/system-services.js'
 import { startRedisServer, type RedisServer } from '../../redis/test/redis-server.js'
 import { AUDIENCE, startGateway, type RunningGateway } from './helpers.js'
 
@@ -47,7 +48,8 @@ describe('health', () => {
     }
   })
 
-  describe('with the Redis cache store', () => {
+  // Skipped only when the service is missing outside CI; see test/support/system-services.ts.
+  describe.skipIf(!serviceAvailable('redis-server'))('with the Redis cache store', () => {
     let redis: RedisServer
     beforeAll(async () => {
       redis = await startRedisServer()
