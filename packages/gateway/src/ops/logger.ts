@@ -28,8 +28,9 @@ export const REDACTED_PATHS = [
 ]
 
 /**
- * A pino logger writing JSON lines to `destination`; by default {@link stdoutSink}, which
- * neither blocks nor holds the process at exit when stdout's reader is gone or stalled.
+ * A pino logger writing JSON lines to `destination`; by default to stdout through a sink that
+ * neither blocks nor holds the process at exit when stdout's reader is gone or stalled (not
+ * pino's sonic-boom: see `ops/stdout-destination.ts`).
  *
  * @example
  * ```ts
