@@ -26,6 +26,7 @@ let upstream: Upstream
 let gw: RunningGateway
 let nginx: Nginx
 
+// Skipped only when the service is missing outside CI; see test/support/system-services.ts.
 describe.skipIf(!serviceAvailable('nginx'))('through nginx, one request has one reading', () => {
   beforeAll(async () => {
     issuer = await createTestIssuer({ audience: AUDIENCE })

@@ -95,6 +95,7 @@ let nginx: Nginx
 let upstream: Server
 let tokens: Record<'none' | 'reader' | 'admin', string | undefined>
 
+// Skipped only when the service is missing outside CI; see test/support/system-services.ts.
 describe.skipIf(!serviceAvailable('nginx'))('nginx and the gateway read every path alike', () => {
   beforeAll(async () => {
     issuer = await createTestIssuer({ audience: AUDIENCE })

@@ -15,63 +15,12 @@ import {
   type RunningGateway,
   type Upstream,
 } from './helpers.js'
+import { readmeServerBlock } from './nginx-config.js'
 import { freePort, startNginx, type Nginx } from './nginx-process.js'
 import { serviceAvailable } from '../../../test/support/system-services.js'
 
 // Skipped only when the service is missing outside CI; see test/support/system-services.ts.
 describe.skipIf(!serviceAvailable('nginx'))('through a real nginx', () => {
-  /** The server block of the README, with the addresses of this test. */
-  function serverBlock(gateway: string, upstream: string) {
-    return (port: number) => `
-  upstream bearerguard { server ${gateway}; }
-  server {
-    listen 127.0.0.1:${port};
-
-    location = /_bearerguard {
-      internal;
-      proxy_pass http://bearerguard/nginx;
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_set_header X-Original-URI $request_uri;
-      proxy_set_header X-Original-Method $request_method;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $http_host;
-      proxy_set_header X-Bearerguard-Recheck ""; # only the error location sets it
-    }
-
-    # auth_request passes only 2xx, 401 and 403: a 400 or 503 from the gateway arrives as 500,
-    # and a 403 without its challenge. Ask the gateway once more for the exact answer.
-    location @bearerguard_error {
-      internal;
-      proxy_pass http://bearerguard;
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_set_header X-Original-URI $request_uri;
-      proxy_set_header X-Original-Method $request_method;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $http_host;
-      proxy_set_header X-Bearerguard-Recheck 1;
-    }
-
-    location / {
-      auth_request /_bearerguard;
-      error_page 403 500 = @bearerguard_error;
-
-      auth_request_set $bg_subject $upstream_http_x_auth_subject;
-      auth_request_set $bg_client_id $upstream_http_x_auth_client_id;
-      auth_request_set $bg_scopes $upstream_http_x_auth_scopes;
-      auth_request_set $bg_issuer $upstream_http_x_auth_issuer;
-      # set every identity header, empty when absent: nginx then drops the client's own
-      proxy_set_header X-Auth-Subject $bg_subject;
-      proxy_set_header X-Auth-Client-Id $bg_client_id;
-      proxy_set_header X-Auth-Scopes $bg_scopes;
-      proxy_set_header X-Auth-Issuer $bg_issuer;
-
-      proxy_pass ${upstream};
-    }
-  }`
-  }
-
   let issuer: TestIssuer
   let upstream: Upstream
   let gw: RunningGateway
@@ -81,7 +30,7 @@ describe.skipIf(!serviceAvailable('nginx'))('through a real nginx', () => {
     issuer = await createTestIssuer({ audience: AUDIENCE })
     upstream = await startUpstream()
     gw = await startGateway({ guard: { issuer: issuer.url, audience: AUDIENCE } })
-    nginx = await startNginx(serverBlock(gw.api.replace('http://', ''), upstream.url))
+    nginx = await startNginx(readmeServerBlock(gw.api.replace('http://', ''), upstream.url))
   })
   afterAll(async () => {
     await nginx?.stop()
@@ -178,7 +127,9 @@ describe.skipIf(!serviceAvailable('nginx'))('through a real nginx', () => {
           timeout: 300,
         },
       })
-      const proxy = await startNginx(serverBlock(down.api.replace('http://', ''), upstream.url))
+      const proxy = await startNginx(
+        readmeServerBlock(down.api.replace('http://', ''), upstream.url),
+      )
       try {
         const res = await fetch(`${proxy.url}/orders`, { headers: bearer(await issuer.token({})) })
         expect(res.status).toBe(503)
@@ -190,7 +141,9 @@ describe.skipIf(!serviceAvailable('nginx'))('through a real nginx', () => {
       }
     })
     it('502 (not 401, not 200) when the gateway itself is down', async () => {
-      const proxy = await startNginx(serverBlock(`127.0.0.1:${await freePort()}`, upstream.url))
+      const proxy = await startNginx(
+        readmeServerBlock(`127.0.0.1:${await freePort()}`, upstream.url),
+      )
       try {
         const res = await fetch(`${proxy.url}/orders`, { headers: bearer(await issuer.token({})) })
         expect(res.status).toBe(502)
