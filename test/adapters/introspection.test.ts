@@ -195,21 +195,21 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
       await expectUnavailable(await call(appFor({ timeout: 200 }), token))
       expect(Date.now() - started).toBeLessThan(2500)
     })
-    it('a failure is never cached: requests succeed again once the backoff (0.1 s) has passed', async () => {
+    it('a failure is never cached, and one failure pauses nothing: the next request succeeds', async () => {
       const token = await issuer.opaqueToken({})
       const a = appFor()
       issuer.fault('introspection', { type: 'status', status: 500 })
       await expectUnavailable(await call(a, token))
       issuer.fault('introspection', undefined)
-      await sleep(300)
       expect((await call(a, token)).status).toBe(200)
     })
-    it('while the endpoint fails, requests back off instead of each calling it', async () => {
+    it('while the endpoint fails, it is paused instead of each request calling it', async () => {
       const a = appFor()
       issuer.fault('introspection', { type: 'status', status: 503 })
       const tokens = await Promise.all(Array.from({ length: 30 }, () => issuer.opaqueToken({})))
       for (const token of tokens) await expectUnavailable(await call(a, token))
-      expect(issuer.requestCount('introspection')).toBeLessThanOrEqual(2)
+      // five failures in a row open the circuit; then one probe at most every 0.5–1 s
+      expect(issuer.requestCount('introspection')).toBeLessThanOrEqual(10)
       issuer.fault('introspection', undefined)
       let status = 0
       const started = Date.now()

@@ -1,6 +1,10 @@
-/** The authorization server refused, failing, slow, lying: 503 with Retry-After, never 401, never a crash. */
+/**
+ * The authorization server refused, failing, slow, lying: 503 with Retry-After, never 401, never
+ * a crash; an endpoint is paused only after several failures in a row (its circuit breaker),
+ * and one failure or one garbage answer about one token never fails other tokens.
+ */
 import { AuthServerUnavailableError, createGuard, type GuardOptions } from '@bearerguard/core'
-import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
+import { createTestIssuer, type Fault, type TestIssuer } from '@bearerguard/testing'
 import request from 'supertest'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LATEST_ADAPTERS, AUDIENCE, type App } from './harness.js'
@@ -226,9 +230,104 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
       issuer.fault('introspection', { type: 'reset' })
       await expectUnavailable(await call(healthy, token))
       issuer.fault('introspection', undefined)
-      await sleep(300) // the backoff after one failure
-      expect((await call(healthy, token)).status).toBe(200)
+      expect((await call(healthy, token)).status).toBe(200) // one failure pauses nothing
     })
+  })
+
+  describe('one failure, or one garbage answer about one token, never fails other tokens', () => {
+    const introspecting = () =>
+      appFor({
+        introspection: { clientId: 'test-client', clientSecret: 'test-secret', cache: { ttl: 0 } },
+      })
+    const garbage: Array<[string, () => Promise<string>]> = [
+      ['active: "true" about one token', () => issuer.opaqueToken({}, { raw: { active: 'true' } })],
+      [
+        'one answer that is not JSON',
+        () => {
+          issuer.fault('introspection', { type: 'invalid-json' }, { times: 1 })
+          return issuer.opaqueToken({})
+        },
+      ],
+      [
+        'one 500',
+        () => {
+          issuer.fault('introspection', { type: 'status', status: 500 }, { times: 1 })
+          return issuer.opaqueToken({})
+        },
+      ],
+    ]
+    it.each(garbage)('%s: that token 503, the next ones 200', async (_what, badToken) => {
+      const a = introspecting()
+      const bad = await badToken()
+      const good = await Promise.all([issuer.opaqueToken({}), issuer.opaqueToken({})])
+      await expectUnavailable(await call(a, bad))
+      for (const token of good) expect((await call(a, token)).status).toBe(200)
+      expect(issuer.requestCount('introspection')).toBe(3)
+    })
+    it('the same garbage answer again and again, between other tokens, never pauses the endpoint', async () => {
+      const a = introspecting()
+      const bad = await issuer.opaqueToken({}, { raw: { active: 'true' } })
+      for (let i = 0; i < 12; i++) {
+        await expectUnavailable(await call(a, bad))
+        expect((await call(a, await issuer.opaqueToken({}))).status).toBe(200)
+      }
+    })
+    it('one failed JWKS refetch fails only the token that needed it', async () => {
+      const a = appFor({ jwksCooldown: 0 })
+      expect((await call(a, await issuer.token({}))).status).toBe(200)
+      issuer.fault('jwks', { type: 'status', status: 500 }, { times: 1 })
+      await expectUnavailable(await call(a, await issuer.token({}, { header: { kid: 'next' } })))
+      await issuer.rotateKeys({ keepPrevious: true })
+      expect((await call(a, await issuer.token({}))).status).toBe(200) // fetched at once
+    })
+    it('an endpoint failing again and again is paused after a few failures in a row', async () => {
+      const a = introspecting()
+      issuer.fault('introspection', { type: 'status', status: 500 })
+      for (let i = 0; i < 20; i++)
+        await expectUnavailable(await call(a, await issuer.opaqueToken({})))
+      const calls = issuer.requestCount('introspection')
+      expect(calls).toBeGreaterThan(1) // not paused after the first
+      expect(calls).toBeLessThan(20) // but not asked for every request either
+    })
+  })
+
+  describe('keys rotated during an outage', () => {
+    const outages: Array<[string, Fault]> = [
+      ['connections reset', { type: 'reset' }],
+      ['500', { type: 'status', status: 500 }],
+      ['an HTML page', { type: 'html' }],
+    ]
+    it.each(outages)(
+      '%s: the new key is 503 (never 401) until the server is back, then accepted within 5 s',
+      async (_what, fault) => {
+        const a = appFor({ jwksCooldown: 1 })
+        const old = await issuer.token({ sub: 'old' })
+        expect((await call(a, old)).status).toBe(200)
+        // a kid missing from a set fetched successfully less than a cooldown ago is a 401
+        // without a refetch (a flood of made-up kids costs one fetch per cooldown)
+        await sleep(1100)
+        issuer.fault('all', fault)
+        await issuer.rotateKeys({ keepPrevious: true })
+        const rotated = await issuer.token({ sub: 'rotated' })
+        const outageEnds = Date.now() + 2000
+        while (Date.now() < outageEnds) {
+          await expectUnavailable(await call(a, rotated))
+          expect((await call(a, old)).status).toBe(200) // known keys keep verifying
+          await sleep(100)
+        }
+        issuer.fault('all', undefined)
+        const back = Date.now()
+        let status = 0
+        while (Date.now() - back < 5000) {
+          const res = await call(a, rotated)
+          status = res.status
+          if (status === 200) break
+          await expectUnavailable(res)
+          await sleep(100)
+        }
+        expect(status).toBe(200)
+      },
+    )
   })
 
   describe('key rotation under load', () => {
@@ -280,14 +379,20 @@ describe.each(LATEST_ADAPTERS)('%s', (_adapter, makeApp) => {
       }
       expect(status).toBe(200)
     })
-    it('backs off: a request during the backoff gets 503 without a new fetch', async () => {
+    it('pauses a failing endpoint: after a few failures in a row, a 503 without a new fetch', async () => {
       const a = appFor()
       const token = await issuer.token({})
       issuer.fault('discovery', { type: 'status', status: 500 })
-      await expectUnavailable(await call(a, token))
-      const after = issuer.requestCount('discovery')
-      await expectUnavailable(await call(a, token))
-      expect(issuer.requestCount('discovery')).toBe(after)
+      let fetched = -1
+      let calls = 0
+      for (let i = 0; i < 10 && fetched !== 0; i++) {
+        const before = issuer.requestCount('discovery')
+        await expectUnavailable(await call(a, token))
+        fetched = issuer.requestCount('discovery') - before
+        calls++
+      }
+      expect(fetched).toBe(0) // paused
+      expect(calls).toBeGreaterThan(2) // but not after one failure
     })
   })
 

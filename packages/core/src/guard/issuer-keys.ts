@@ -6,6 +6,7 @@ import { AuthServerUnavailableError } from '../errors/auth-error.js'
 import { CachedResource } from '../http/cached-resource.js'
 import type { FetchJsonOptions } from '../http/fetch-json.js'
 import { isHttpUrl } from '../http/is-http-url.js'
+import { isUpstreamFailure } from '../http/is-upstream-failure.js'
 import { discover, type AuthorizationServerMetadata } from '../keys/discovery.js'
 import type { KeySource } from '../keys/key-source.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
@@ -23,7 +24,8 @@ export function httpOptions(options: ResolvedOptions): FetchJsonOptions {
 }
 
 /**
- * One lazily fetched discovery document per issuer, shared by everything that needs it.
+ * One lazily fetched discovery document per issuer, shared by everything that needs it, with
+ * its own circuit breaker.
  *
  * @example
  * ```ts
@@ -47,8 +49,7 @@ export class IssuerDiscovery {
       document = new CachedResource(() => discover(issuer, http), {
         maxAge: METADATA_MAX_AGE,
         staleAfter: METADATA_STALE_AFTER,
-        backoff: 500,
-        maxBackoff: 10_000,
+        isFailure: isUpstreamFailure,
       })
       this.#documents.set(issuer, document)
     }

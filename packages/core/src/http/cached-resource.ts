@@ -2,31 +2,52 @@
  * A value loaded from the network and kept fresh: one shared in-flight load however many
  * callers wait; a value older than `maxAge` is served while a background reload runs; a value
  * older than `staleAfter` (default: never stale) must be reloaded before use. Failures are
- * never cached: after one, the next load may start once a short, growing backoff has passed,
- * and callers that need a load meanwhile fail fast with {@link BackoffError}.
+ * never cached. Loads go through the endpoint's {@link CircuitBreaker}: one failure only
+ * means the next caller loads again; after several in a row the endpoint is paused, callers
+ * that need a load meanwhile fail fast with {@link CircuitOpenError}, and one load at a time —
+ * shared by every caller that waits — probes it.
  */
 
-import { Backoff } from './backoff.js'
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js'
 
-export { BackoffError } from './backoff.js'
+export { CircuitOpenError } from './circuit-breaker.js'
 
+/**
+ * Settings of a {@link CachedResource}.
+ *
+ * @example
+ * ```ts
+ * const options: CachedResourceOptions = { maxAge: 600_000, staleAfter: 3_600_000, isFailure: (e) => e instanceof UpstreamError }
+ * ```
+ */
 export interface CachedResourceOptions {
   /** Ms after which the value is refreshed in the background. */
   maxAge: number
   /** Ms after which the value may no longer be used without a successful reload. */
   staleAfter: number
-  /** First backoff after a failure, in ms; doubles per failure up to `maxBackoff`. */
-  backoff: number
-  maxBackoff: number
+  /** The endpoint's circuit breaker settings (see circuit-breaker.ts for the defaults). */
+  breaker?: Omit<CircuitBreakerOptions, 'now'>
+  /**
+   * Whether a load's error is the endpoint's failure (counted by its breaker); default: every
+   * error. An error that is not (say, another endpoint's failure) is rethrown uncounted.
+   */
+  isFailure?: (error: unknown) => boolean
   now?: () => number
 }
 
+/**
+ * @example
+ * ```ts
+ * const metadata = new CachedResource(() => discover(issuer, http), { maxAge: 3_600_000, staleAfter: 86_400_000 })
+ * const document = await metadata.get()
+ * ```
+ */
 export class CachedResource<T> {
   #value: T | undefined
-  #loadedAt = 0
-  #lastAttemptAt = Number.NEGATIVE_INFINITY
+  #loadedAt = Number.NEGATIVE_INFINITY
+  #failedAt = Number.NEGATIVE_INFINITY
   #inflight: Promise<T> | undefined
-  readonly #backoff: Backoff
+  readonly #breaker: CircuitBreaker
   readonly #load: () => Promise<T>
   readonly #options: CachedResourceOptions
   readonly #now: () => number
@@ -35,16 +56,22 @@ export class CachedResource<T> {
     this.#load = load
     this.#options = options
     this.#now = options.now ?? Date.now
-    this.#backoff = new Backoff({
-      initial: options.backoff,
-      max: options.maxBackoff,
-      now: this.#now,
-    })
+    this.#breaker = new CircuitBreaker({ ...options.breaker, now: this.#now })
   }
 
-  /** Time of the last load attempt (ms), successful or not. */
-  get lastAttemptAt(): number {
-    return this.#lastAttemptAt
+  /** Time of the last successful load (ms); −∞ before the first. */
+  get loadedAt(): number {
+    return this.#loadedAt
+  }
+
+  /** Time of the last failed load (ms), a paused endpoint's refusal included; −∞ before any. */
+  get failedAt(): number {
+    return this.#failedAt
+  }
+
+  /** The endpoint's circuit breaker. */
+  get breaker(): CircuitBreaker {
+    return this.#breaker
   }
 
   /** The current value, loading it first when there is none or it is stale. */
@@ -59,7 +86,7 @@ export class CachedResource<T> {
   touch(): boolean {
     const age = this.#now() - this.#loadedAt
     if (this.#value === undefined || age > this.#options.staleAfter) return false
-    if (age > this.#options.maxAge && !this.#inflight && !this.#backoff.paused) {
+    if (age > this.#options.maxAge && !this.#inflight && this.#breaker.canCall()) {
       this.reload().catch(() => {
         // a failed background refresh keeps the current value; the failure is not cached
       })
@@ -68,26 +95,19 @@ export class CachedResource<T> {
   }
 
   /**
-   * Loads now (joining a load in flight). Rejects with {@link BackoffError} while backing off
-   * after a failure, or with the load's own error.
+   * Loads now (joining a load in flight). Rejects with {@link CircuitOpenError} while the
+   * endpoint is paused, or with the load's own error.
    */
   reload(): Promise<T> {
     if (this.#inflight) return this.#inflight
-    try {
-      this.#backoff.check()
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    this.#lastAttemptAt = this.#now()
-    const pending = this.#load().then(
+    const pending = this.#breaker.run(this.#load, this.#options.isFailure).then(
       (value) => {
         this.#value = value
         this.#loadedAt = this.#now()
-        this.#backoff.succeeded()
         return value
       },
       (error: unknown) => {
-        this.#backoff.failed()
+        this.#failedAt = this.#now()
         throw error
       },
     )

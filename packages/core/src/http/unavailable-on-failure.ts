@@ -1,11 +1,11 @@
 /** Turns a failed call to the authorization server into the 503 the API promises. */
 import { AuthServerUnavailableError } from '../errors/auth-error.js'
-import { BackoffError } from './backoff.js'
+import { CircuitOpenError } from './circuit-breaker.js'
 import { UpstreamError } from './fetch-json.js'
 
 /**
- * Awaits `pending`; a network failure, garbage answer or running backoff becomes an
- * `AuthServerUnavailableError` (503 with `Retry-After`), anything else is rethrown as is.
+ * Awaits `pending`; a network failure, garbage answer or paused endpoint (an open circuit)
+ * becomes an `AuthServerUnavailableError` (503 with `Retry-After`); anything else is rethrown.
  *
  * @example
  * ```ts
@@ -16,7 +16,7 @@ export async function unavailableOnFailure<T>(pending: Promise<T>): Promise<T> {
   try {
     return await pending
   } catch (error) {
-    if (error instanceof BackoffError) {
+    if (error instanceof CircuitOpenError) {
       throw new AuthServerUnavailableError(
         'The authorization server is unavailable',
         Math.max(1, Math.ceil(error.retryInMs / 1000)),

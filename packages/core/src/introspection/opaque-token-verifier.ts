@@ -1,10 +1,18 @@
 /**
  * Verifies opaque tokens by introspection, through the cache: lookup (or one shared
  * introspection call) → `active` → per-request checks of the cached claims.
+ *
+ * The introspection endpoint has its own circuit breaker. A failed introspection — the
+ * endpoint down, or a garbage answer about this one token (`active: "true"`, non-JSON, a
+ * 500) — is this token's 503 and one failure for the breaker; the next token's success
+ * closes the count again, so one bad answer never fails other tokens. Only several failures
+ * in a row pause the endpoint; then one introspection at a time probes it, and requests for
+ * other tokens meanwhile get a fast 503 (requests for the same token share its one call).
  */
 import { InvalidTokenError } from '../errors/auth-error.js'
-import { Backoff } from '../http/backoff.js'
+import { CircuitBreaker } from '../http/circuit-breaker.js'
 import { UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
+import { isUpstreamFailure } from '../http/is-upstream-failure.js'
 import type { KeySource } from '../keys/key-source.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import type { ResolvedIntrospection } from '../options/resolve-introspection.js'
@@ -34,8 +42,8 @@ export class OpaqueTokenVerifier {
   readonly #deps: OpaqueTokenVerifierDeps
   readonly #cache: IntrospectionCache
   readonly #credentials: ReturnType<typeof clientAuthenticator>
-  /** Spares a failing introspection endpoint a call per incoming request (0.1 s doubling to 1 s). */
-  readonly #backoff = new Backoff({ initial: 100, max: 1_000 })
+  /** Spares a failing introspection endpoint a call per incoming request. */
+  readonly #breaker = new CircuitBreaker()
 
   constructor(deps: OpaqueTokenVerifierDeps) {
     this.#deps = deps
@@ -89,15 +97,7 @@ export class OpaqueTokenVerifier {
   }
 
   async #load(token: string): Promise<IntrospectionCacheEntry> {
-    this.#backoff.check()
-    let response: Record<string, unknown>
-    try {
-      response = await this.#introspect(token)
-    } catch (error) {
-      if (error instanceof UpstreamError) this.#backoff.failed()
-      throw error
-    }
-    this.#backoff.succeeded()
+    const response = await this.#breaker.run(() => this.#introspect(token), isUpstreamFailure)
     if (response.active !== true) return { active: false }
     const issuer = typeof response.iss === 'string' ? response.iss : this.#deps.config.issuer
     return { active: true, issuer, claims: response }

@@ -1,20 +1,37 @@
 /**
  * A remote JWKS kept in memory: fetched once (single flight), refreshed in the background
  * after `maxAge`, still used for `staleWindow` while its endpoint is down, and refetched for
- * an unknown `kid` at most once per `cooldown`, so a key rotated in at the authorization
- * server verifies within seconds while a flood of unknown `kid`s costs one fetch per cooldown.
+ * an unknown `kid` unless the set is current — fetched successfully less than `cooldown` ago,
+ * with no failed fetch since — so a key rotated in at the authorization server verifies
+ * within seconds while a flood of unknown `kid`s costs one fetch per cooldown.
+ *
+ * A `kid` is answered "No key matches the token" (401) only when it is missing from a current
+ * set. When the set could not be fetched — the endpoint failed, or its circuit breaker pauses
+ * it after several failures — the token cannot be checked: a 503, never a 401. A failed fetch
+ * starts no cooldown (it ends one: while the endpoint fails, the set may be missing a key
+ * rotated in meanwhile), and the breaker, not the cooldown, bounds the fetches during an
+ * outage; the first fetch that succeeds once the server is back brings the rotated-in key.
  */
 import type { JWSHeaderParameters, CryptoKey } from 'jose'
 import { InvalidTokenError } from '../errors/auth-error.js'
 import { CachedResource } from '../http/cached-resource.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import { fetchJson, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
+import { isUpstreamFailure } from '../http/is-upstream-failure.js'
 import type { KeySource } from './key-source.js'
 import { isJwkSet, localKeySet, type KeySelector } from './local-key-set.js'
 
+/**
+ * Settings of a {@link RemoteKeySet}.
+ *
+ * @example
+ * ```ts
+ * const options: RemoteKeySetOptions = { http, cooldown: 3_000, maxAge: 600_000, staleWindow: 3_600_000 }
+ * ```
+ */
 export interface RemoteKeySetOptions {
   http: FetchJsonOptions
-  /** Ms between two unknown-`kid` refetches. */
+  /** Ms after a successful fetch during which an unknown `kid` does not cause another. */
   cooldown: number
   /** Ms after which the set is refreshed in the background. */
   maxAge: number
@@ -59,8 +76,8 @@ export class RemoteKeySet implements KeySource {
       {
         maxAge: options.maxAge,
         staleAfter: options.staleWindow,
-        backoff: 500,
-        maxBackoff: 10_000,
+        // a discovery failure while finding the JWKS is the discovery document's, not the JWKS's
+        isFailure: isUpstreamFailure,
         now: this.#now,
       },
     )
@@ -78,13 +95,20 @@ export class RemoteKeySet implements KeySource {
     const known = await unavailableOnFailure(this.#set.get())
     const keys = await known(header)
     if (keys) return keys
-    if (this.#now() - this.#set.lastAttemptAt < this.#cooldown) {
-      throw new InvalidTokenError('No key matches the token')
-    }
+    if (this.#current()) throw new InvalidTokenError('No key matches the token')
     const refreshed = await unavailableOnFailure(this.#set.reload())
     const retried = await refreshed(header)
     if (retried) return retried
     throw new InvalidTokenError('No key matches the token')
+  }
+
+  /**
+   * Whether a `kid` missing from the set is known not to exist: the set was fetched
+   * successfully less than `cooldown` ago, and no fetch has failed since.
+   */
+  #current(): boolean {
+    const { loadedAt, failedAt } = this.#set
+    return failedAt < loadedAt && this.#now() - loadedAt < this.#cooldown
   }
 
   async warm(): Promise<void> {
