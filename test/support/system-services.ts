@@ -11,7 +11,8 @@ export type SystemService = 'nginx' | 'redis-server'
 
 const INSTALL: Record<SystemService, string> = {
   nginx: 'apt-get install -y nginx (Debian/Ubuntu; needs the auth_request module)',
-  'redis-server': 'apt-get install -y redis-server (Debian/Ubuntu), or set REDIS_SERVER to its path',
+  'redis-server':
+    'apt-get install -y redis-server (Debian/Ubuntu), or set REDIS_SERVER to its path',
 }
 
 const known = new Map<SystemService, string | undefined>()
