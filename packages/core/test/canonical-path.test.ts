@@ -41,6 +41,8 @@ const refused: Array<[string, RegExp]> = [
   ['/admin;jsessionid=1/x', /";" parameters/],
   ['/a%3Bb', /";" parameters/],
   ['/a%2561', /twice/],
+  ['/%25%61admin', /twice/], // once decoded, %25 stands before "aa": found by the idempotence property
+  ['/%25a%62', /twice/],
   ['/a%zz', /malformed/],
   ['/a%2', /malformed/],
   ['/a%', /malformed/],

@@ -91,15 +91,14 @@ export function canonicalPath(raw: string): CanonicalPath {
     if (decoded === '/' || decoded === '\\') return refuse('The path has an encoded "/" or "\\"')
     if (byte < 0x20 || byte === 0x7f) return refuse('The path has an encoded control character')
     if (decoded === ';') return refuse('The path has ";" parameters')
-    if (decoded === '%' && hexByte(raw, i + 1) !== undefined) {
-      return refuse('The path is percent-encoded twice')
-    }
     if (decoded === '.' && isEncodedDotSegment(raw, i)) {
       return refuse('The path has an encoded dot segment')
     }
     out += UNRESERVED.test(decoded) ? decoded : escape(byte)
   }
   if (!endRun()) return refuse('The path has percent-escapes that are not UTF-8')
+  // an escaped '%' before two hex digits, as sent (`%2561`) or once decoded (`%25%61a`)
+  if (/%25[0-9A-Fa-f]{2}/.test(out)) return refuse('The path is percent-encoded twice')
   const resolved = removeDotSegments(out.replace(/\/{2,}/g, '/'))
   return resolved === undefined ? refuse('The path leaves the root with ".."') : resolved
 }
