@@ -9,7 +9,7 @@ import {
   UseDpopNonceError,
 } from '../src/errors/auth-error.js'
 import { formatChallenge, sanitizeParam } from '../src/errors/challenge.js'
-import { withChallenge, type ChallengeSettings } from '../src/guard/challenge-headers.js'
+import { rendered as withChallenge, type ChallengeSettings } from '../src/errors/render-error.js'
 
 const NO_DPOP = { dpop: { mode: 'disabled', algorithms: [] } } as const
 const dpop = (mode: 'allowed' | 'required'): ChallengeSettings => ({

@@ -5,6 +5,7 @@ import * as jose from 'jose'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '../src/errors/auth-error.js'
 import { createGuard, type Guard } from '../src/guard/create-guard.js'
+import type { AuthInfo } from '../src/identity/auth-info.js'
 import type { GuardOptions } from '../src/options/guard-options.js'
 import { VerifiedTokenCache } from '../src/jwt/verified-token-cache.js'
 
@@ -25,6 +26,14 @@ vi.mock('node:crypto', async (importOriginal) => {
   }
 })
 /** Signature checks made, through either path of verify-signature.ts. */
+/** What `guard.check` decided at once, or 'waits' when it returned a promise (left to settle). */
+function now(guard: Guard, req: Parameters<Guard['check']>[0]) {
+  const result = guard.check(req)
+  if (!(result instanceof Promise)) return result
+  result.catch(() => {})
+  return 'waits' as const
+}
+
 const verifications = () =>
   vi.mocked(jose.compactVerify).mock.calls.length + vi.mocked(crypto.verify).mock.calls.length
 
@@ -217,24 +226,25 @@ describe('VerifiedTokenCache', () => {
   })
 })
 
-describe('guard.authenticateCached (the synchronous fast path)', () => {
-  it('undefined on a miss, the same AuthInfo as authenticate on a hit', async () => {
+describe('guard.check (the pipeline decides at once when it can)', () => {
+  it('a promise on a miss, the same AuthInfo as authenticate at once on a hit', async () => {
     const guard = guardOf()
     const token = await issuer.token({ sub: 'alice', scope: 'a' })
-    expect(guard.authenticateCached(request(token))).toBeUndefined()
-    const slow = await guard.authenticate(request(token))
-    const fast = guard.authenticateCached(request(token))
+    const first = guard.check(request(token))
+    expect(first).toBeInstanceOf(Promise)
+    const slow = await first
+    const fast = now(guard, request(token))
     expect(fast).toEqual(slow)
     expect(verifications()).toBe(1)
   })
-  it('decides requests without a token at once: 401, or null when optional', () => {
+  it('decides requests without a token at once: 401, or undefined when optional', () => {
     const none = { method: 'GET', url: '/', headers: {} }
-    expect(() => guardOf().authenticateCached(none)).toThrow(AuthError)
-    expect(guardOf({ optional: true }).authenticateCached(none)).toBeNull()
+    expect(() => guardOf().check(none)).toThrow(AuthError)
+    expect(guardOf({ optional: true }).check(none)).toBeUndefined()
   })
   it('throws the same 400 for a malformed request, challenge included', () => {
     try {
-      guardOf().authenticateCached({
+      guardOf().check({
         method: 'GET',
         url: '/',
         headers: { authorization: 'Bearer a b' },
@@ -253,34 +263,35 @@ describe('guard.authenticateCached (the synchronous fast path)', () => {
     })
     const token = await issuer.token({ sub: 'bob' })
     await guard.authenticate(request(token))
-    guard.authenticateCached(request(token))
-    expect(() => guard.authenticateCached({ method: 'GET', url: '/', headers: {} })).toThrow()
+    expect(now(guard, request(token))).toMatchObject({ subject: 'bob' })
+    expect(() => guard.check({ method: 'GET', url: '/', headers: {} })).toThrow()
     expect(seen).toEqual(['bob', 'bob', '401'])
   })
 })
 
-describe('guard.authenticateCached with opaque tokens', () => {
+describe('guard.check with opaque tokens', () => {
   const introspecting = () =>
     guardOf({ introspection: { clientId: 'test-client', clientSecret: 'test-secret' } })
   it('answers a cached opaque token at once, as authenticate does', async () => {
     const guard = introspecting()
     const token = await issuer.opaqueToken({ sub: 'carol', scope: 'a' })
-    expect(guard.authenticateCached(request(token))).toBeUndefined()
-    const slow = await guard.authenticate(request(token))
-    expect(guard.authenticateCached(request(token))).toEqual(slow)
+    const first = guard.check(request(token))
+    expect(first).toBeInstanceOf(Promise)
+    const slow = await first
+    expect(now(guard, request(token))).toEqual(slow)
   })
   it('a cached inactive answer is a 401 at once', async () => {
     const guard = introspecting()
     await status(guard, 'unknown-opaque')
-    expect(() => guard.authenticateCached(request('unknown-opaque'))).toThrow(/not active/)
+    expect(() => guard.check(request('unknown-opaque'))).toThrow(/not active/)
   })
   it('builds the identity once per introspection result, and only for its own token', async () => {
     const guard = introspecting()
     const token = await issuer.opaqueToken({ sub: 'dave', scope: 'a b' })
     await guard.authenticate(request(token))
-    const first = guard.authenticateCached(request(token))
-    const second = guard.authenticateCached(request(token))
-    expect(second?.scopes).toBe(first?.scopes) // the same frozen identity, not rebuilt
+    const first = guard.check(request(token)) as AuthInfo
+    const second = guard.check(request(token)) as AuthInfo
+    expect(second.scopes).toBe(first.scopes) // the same frozen identity, not rebuilt
     expect(second).toEqual(first)
   })
   it('a store answering one entry for every key never lends one token’s identity to another', async () => {
@@ -298,10 +309,10 @@ describe('guard.authenticateCached with opaque tokens', () => {
     const guard = guardOf({
       introspection: { clientId: 'test-client', clientSecret: 'test-secret', cache: { store } },
     })
-    const a = guard.authenticateCached(request('opaque-token-a'))
-    const b = guard.authenticateCached(request('opaque-token-b'))
-    expect(a?.token).toBe('opaque-token-a')
-    expect(b?.token).toBe('opaque-token-b')
+    const a = guard.check(request('opaque-token-a')) as AuthInfo
+    const b = guard.check(request('opaque-token-b')) as AuthInfo
+    expect(a.token).toBe('opaque-token-a')
+    expect(b.token).toBe('opaque-token-b')
     expect((await guard.authenticate(request('opaque-token-a')))?.token).toBe('opaque-token-a')
   })
   it('an opaque token revoked through the guard is no longer answered from the cache', async () => {
@@ -309,6 +320,6 @@ describe('guard.authenticateCached with opaque tokens', () => {
     const token = await issuer.opaqueToken({})
     await guard.authenticate(request(token))
     await guard.revoke(token)
-    expect(guard.authenticateCached(request(token))).toBeUndefined()
+    expect(now(guard, request(token))).toBe('waits')
   })
 })

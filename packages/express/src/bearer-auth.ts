@@ -1,7 +1,7 @@
 /** `bearerAuth()`: the Express middleware that authenticates every request it sees. */
-import { toGuard, type AuthInfo, type Guard, type GuardOptions } from '@bearerguard/core'
+import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import { checkRequest, rememberGuard } from '@bearerguard/core/adapter'
 import type { RequestHandler } from 'express'
-import { setRequestGuard } from './request-auth.js'
 import { toRequestLike } from './to-request-like.js'
 
 /**
@@ -18,7 +18,8 @@ export type GuardOrOptions = Guard | GuardOptions
 /**
  * Authenticates the request and sets `req.auth`. A rejection goes to `next(err)` as an
  * `AuthError` with `status` and `headers`, so Express's default error handler answers with
- * the right status and `WWW-Authenticate`, and your own error handler receives it.
+ * the right status and `WWW-Authenticate`, and your own error handler receives it. A token
+ * the guard has verified before is decided synchronously.
  *
  * @example
  * ```ts
@@ -29,30 +30,21 @@ export type GuardOrOptions = Guard | GuardOptions
 export function bearerAuth(guardOrOptions: GuardOrOptions): RequestHandler {
   const guard = toGuard(guardOrOptions)
   return (req, res, next) => {
-    setRequestGuard(req, guard)
-    const request = toRequestLike(req)
-    const attach = (auth: AuthInfo | null | undefined) => {
-      if (auth) {
-        req.auth = auth
-        // Cache-Control: private for a query token, DPoP-Nonce for a DPoP request
-        for (const [name, value] of Object.entries(guard.responseHeaders(auth))) {
-          res.setHeader(name, value)
+    rememberGuard(req, guard)
+    checkRequest(
+      guard,
+      toRequestLike(req),
+      (auth) => {
+        if (auth) {
+          req.auth = auth
+          // Cache-Control: private for a query token, DPoP-Nonce for a DPoP request
+          for (const [name, value] of Object.entries(guard.responseHeaders(auth))) {
+            res.setHeader(name, value)
+          }
         }
-      }
-      next()
-    }
-    // A token verified before is decided at once: Express keeps its synchronous fast path.
-    let cached: AuthInfo | null | undefined
-    try {
-      cached = guard.authenticateCached(request)
-    } catch (error) {
-      next(error)
-      return
-    }
-    if (cached !== undefined) {
-      attach(cached)
-      return
-    }
-    guard.authenticate(request).then(attach, next)
+        next()
+      },
+      next,
+    )
   }
 }

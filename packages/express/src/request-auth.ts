@@ -1,9 +1,5 @@
-/**
- * `req.auth` typed on every Express request once this package is imported, and the guard that
- * authenticated a request (so scope checks format challenges with the same settings).
- */
-import type { AuthInfo, Guard } from '@bearerguard/core'
-import type { Request } from 'express'
+/** `req.auth` typed on every Express request once this package is imported. */
+import type { AuthInfo } from '@bearerguard/core'
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -15,16 +11,4 @@ declare global {
   }
 }
 
-const GUARD = Symbol.for('bearerguard.guard')
-
-type WithGuard = Request & { [GUARD]?: Guard }
-
-/** Remembers which guard authenticated `req`. */
-export function setRequestGuard(req: Request, guard: Guard): void {
-  ;(req as WithGuard)[GUARD] = guard
-}
-
-/** The guard that authenticated `req`, if `bearerAuth()` ran. */
-export function requestGuard(req: Request): Guard | undefined {
-  return (req as WithGuard)[GUARD]
-}
+export {}

@@ -1,7 +1,7 @@
-/** `requireScopes()` and `requireAnyScope()`: per-route scope requirements. */
-import { scopeRequirement, type ScopeRequirement } from '@bearerguard/core'
+/** Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`. */
+import type { RouteRequirement, StepUpRequirement } from '@bearerguard/core'
+import { refusal, scopeRequirement, stepUpRequirement } from '@bearerguard/core/adapter'
 import type { RequestHandler } from 'express'
-import { authorizeRequest } from './authorize-request.js'
 
 /**
  * Requires every one of `scopes`. Answers 403 `insufficient_scope` (through `next(err)`)
@@ -13,7 +13,7 @@ import { authorizeRequest } from './authorize-request.js'
  * ```
  */
 export function requireScopes(...scopes: string[]): RequestHandler {
-  return scopeMiddleware(scopeRequirement(scopes, 'all', 'requireScopes'))
+  return requirementMiddleware(scopeRequirement(scopes, 'all', 'requireScopes'), 'requireScopes()')
 }
 
 /**
@@ -25,11 +25,28 @@ export function requireScopes(...scopes: string[]): RequestHandler {
  * ```
  */
 export function requireAnyScope(...scopes: string[]): RequestHandler {
-  return scopeMiddleware(scopeRequirement(scopes, 'any', 'requireAnyScope'))
+  return requirementMiddleware(
+    scopeRequirement(scopes, 'any', 'requireAnyScope'),
+    'requireAnyScope()',
+  )
 }
 
-function scopeMiddleware(requirement: ScopeRequirement): RequestHandler {
-  return (req, _res, next) => {
-    next(authorizeRequest(req, requirement, 'requireScopes()/requireAnyScope()'))
-  }
+/**
+ * Requires the token's `acr` to be one of `acrValues` and/or its `auth_time` to be at most
+ * `maxAge` seconds ago (RFC 9470). Falling short answers 401 `insufficient_user_authentication`
+ * with `acr_values` and/or `max_age` in the challenge (through `next(err)`); an anonymous
+ * request gets 401. Throws at start-up for an empty or invalid requirement.
+ *
+ * @example
+ * ```ts
+ * app.post('/api/payments', requireScopes('payments:write'), requireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 }), pay)
+ * ```
+ */
+export function requireStepUp(requirement: StepUpRequirement): RequestHandler {
+  return requirementMiddleware(stepUpRequirement(requirement, 'requireStepUp'), 'requireStepUp()')
+}
+
+/** `next()` when `req.auth` meets `requirement`, else `next(err)` (a 500 without bearerAuth()). */
+function requirementMiddleware(requirement: RouteRequirement, who: string): RequestHandler {
+  return (req, _res, next) => next(refusal(req, req.auth, requirement, who))
 }

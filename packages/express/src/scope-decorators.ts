@@ -3,9 +3,8 @@
  * TC39 standard decorators (and legacy `experimentalDecorators`) on controller classes and
  * methods. A decorated handler enforces its requirement however it is mounted.
  */
-import { createScopeDecorators } from '@bearerguard/core'
+import { createScopeDecorators, refusal } from '@bearerguard/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
-import { authorizeRequest } from './authorize-request.js'
 
 type Handler = (this: unknown, req: Request, res: Response, next: NextFunction) => unknown
 
@@ -76,7 +75,7 @@ export const {
     function (this: unknown, req: Request, res: Response, next: NextFunction): unknown {
       const requirement = resolve()
       if (!requirement.public) {
-        const refused = authorizeRequest(req, requirement.requirements, 'a decorated handler')
+        const refused = refusal(req, req.auth, requirement.requirements, 'a decorated handler')
         if (refused !== undefined) {
           next(refused)
           return undefined

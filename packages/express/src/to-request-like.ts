@@ -1,5 +1,6 @@
-/** Maps an Express request to core's framework-neutral {@link RequestLike}. */
-import { peerCertificate, withRepeatedCredentials, type RequestLike } from '@bearerguard/core'
+/** Maps an Express request to core's framework-neutral `RequestLike`. */
+import type { RequestLike } from '@bearerguard/core'
+import { nodeRequestLike } from '@bearerguard/core/adapter'
 import type { Request } from 'express'
 
 /**
@@ -7,8 +8,8 @@ import type { Request } from 'express'
  * scheme from `req.protocol` and the host from `X-Forwarded-Host` only when `trust proxy`
  * trusts the hop that sent the request (as Express 5's `req.host` does), else the `Host`
  * header. Every `Authorization` and `DPoP` header sent is kept, so two of them are refused.
- * The client certificate (RFC 8705) is read from the TLS socket, when one was
- * presented, only if a certificate-bound token asks for it.
+ * The client certificate (RFC 8705) is read from the TLS socket, when one was presented, only
+ * if a certificate-bound token asks for it.
  *
  * @example
  * ```ts
@@ -16,13 +17,8 @@ import type { Request } from 'express'
  * ```
  */
 export function toRequestLike(req: Request): RequestLike {
-  return {
-    method: req.method,
-    url: `${req.protocol}://${hostOf(req)}${req.originalUrl}`,
-    headers: withRepeatedCredentials(req.headers, req.rawHeaders),
-    body: req.body as unknown,
-    clientCertificate: () => peerCertificate(req.socket),
-  }
+  const url = `${req.protocol}://${hostOf(req)}${req.originalUrl}`
+  return nodeRequestLike(req, req.method, url, req.body as unknown)
 }
 
 type TrustFn = (address: string | undefined, hop: number) => boolean

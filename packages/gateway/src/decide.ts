@@ -1,9 +1,11 @@
 /**
  * The one decision every contract and the reverse proxy share: find the rule, authenticate
- * (the guard's synchronous cache first, `authenticate()` only when it cannot tell), check the
- * rule's scopes, and say allow (with identity headers) or deny (with the exact response).
+ * through the guard's pipeline (decided at once for a cached token, awaited otherwise), check
+ * the rule's requirements, and say allow (with identity headers) or deny (with the answer the
+ * guard rendered).
  */
 import { AuthError, type AuthInfo, type Guard } from '@bearerguard/core'
+import { checkRequest, renderError } from '@bearerguard/core/adapter'
 import type { ContractProblem, OriginalRequest } from './contracts/original-request.js'
 import type { IdentityHeaders } from './identity-headers.js'
 import type { Rule, Rules } from './rules/match.js'
@@ -31,6 +33,7 @@ export type DenyReason =
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
   | 'unavailable'
+  | 'error'
 
 /**
  * Why a request was allowed.
@@ -87,7 +90,7 @@ export interface DecideDeps {
   identity: IdentityHeaders
   /** Called once per token checked: true when the guard's caches answered synchronously. */
   onCache?: (hit: boolean) => void
-  /** Called with anything unexpected (never an AuthError), before it becomes a 503. */
+  /** Called with anything unexpected (never an AuthError: a bug), before it becomes a 500. */
   onUnexpected?: (error: unknown) => void
 }
 
@@ -119,10 +122,16 @@ export function decide(deps: DecideDeps, original: OriginalRequest): Decision | 
       responseHeaders: {},
     }
   }
+  let waited = false
   const finish = (auth: AuthInfo | undefined): Decision => {
-    // always: an `authenticated` rule with no requirement still refuses an anonymous caller
-    // (an `optional` guard lets requests without a token through authenticate)
-    deps.guard.authorize(auth, action.requirements)
+    if (auth && !waited) deps.onCache?.(true)
+    try {
+      // always: an `authenticated` rule with no requirement still refuses an anonymous caller
+      // (an `optional` guard lets requests without a token through authenticate)
+      deps.guard.authorize(auth, action.requirements)
+    } catch (error) {
+      return denied(deps, rule, error)
+    }
     return {
       allow: true,
       reason: action.kind,
@@ -132,20 +141,12 @@ export function decide(deps: DecideDeps, original: OriginalRequest): Decision | 
       responseHeaders: auth ? deps.guard.responseHeaders(auth) : {},
     }
   }
-  try {
-    const cached = deps.guard.authenticateCached(request)
-    if (cached !== undefined) {
-      if (cached) deps.onCache?.(true)
-      return finish(cached ?? undefined)
-    }
-  } catch (error) {
-    return denied(deps, rule, error)
+  const outcome = checkRequest(deps.guard, request, finish, (error) => denied(deps, rule, error))
+  if (outcome instanceof Promise) {
+    waited = true
+    deps.onCache?.(false)
   }
-  deps.onCache?.(false)
-  return deps.guard
-    .authenticate(request)
-    .then(finish)
-    .catch((error) => denied(deps, rule, error))
+  return outcome
 }
 
 /**
@@ -186,21 +187,15 @@ function denied(deps: DecideDeps, rule: Rule, error: unknown): Decision {
     deps.onUnexpected?.(error)
     return {
       allow: false,
-      reason: 'unavailable',
+      reason: 'error',
       rule,
-      status: 503,
-      headers: { 'retry-after': '1' },
-      body: { error: 'temporarily_unavailable' },
+      status: 500,
+      headers: {},
+      body: { error: 'server_error' },
     }
   }
+  const { status, headers, body } = renderError(error)
   const reason: DenyReason =
-    error.status === 503 ? 'unavailable' : ((error.code ?? 'unauthorized') as DenyReason)
-  return {
-    allow: false,
-    reason,
-    rule,
-    status: error.status,
-    headers: { ...error.headers },
-    body: error.toJSON(),
-  }
+    status === 503 ? 'unavailable' : ((error.code ?? 'unauthorized') as DenyReason)
+  return { allow: false, reason, rule, status, headers: { ...headers }, body }
 }

@@ -4,13 +4,14 @@
  * `ops`) and, when configured, the reverse proxy — each a plain node:http request listener,
  * so they can be served by `listen()` or mounted in any node:http server.
  */
+import { AuthServerUnavailableError, type MetadataEndpointOptions } from '@bearerguard/core'
 import {
   canonicalPath,
   createMetadataEndpoint,
   peerCertificate,
+  renderError,
   type MetadataEndpoint,
-  type MetadataEndpointOptions,
-} from '@bearerguard/core'
+} from '@bearerguard/core/adapter'
 import {
   createServer,
   type IncomingMessage,
@@ -368,7 +369,8 @@ class BearerguardGateway implements Gateway {
   #handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
     if (this.#draining) {
-      writeRaw(socket, 503, { 'retry-after': '1' }, { error: 'temporarily_unavailable' })
+      const { status, headers, body } = renderError(SHUTTING_DOWN)
+      writeRaw(socket, status, headers, body)
       return
     }
     const started = process.hrtime.bigint()
@@ -491,9 +493,9 @@ class BearerguardGateway implements Gateway {
     })
     if (this.#draining) res.setHeader('connection', 'close')
     const fail = (error: unknown) => {
+      // a bug, not the authorization server: a 500, never a 503 that invites a retry
       this.logger.error({ err: { message: (error as Error)?.message } }, 'request failed')
-      if (!res.headersSent)
-        sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': '1' })
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' })
       else res.destroy()
     }
     try {
@@ -557,13 +559,15 @@ class BearerguardGateway implements Gateway {
 }
 
 /** A 200 on nginx's second look means the first answer is gone: ask the client to retry. */
-const RECHECK_ALLOWED: Decision = {
-  allow: false,
-  reason: 'unavailable',
-  rule: undefined,
-  status: 503,
-  headers: { 'retry-after': '1' },
-  body: { error: 'temporarily_unavailable', error_description: 'Please retry' },
+const RECHECK_ALLOWED: Decision = unavailable(new AuthServerUnavailableError('Please retry', 1))
+
+/** An upgrade asked for while the gateway is shutting down. */
+const SHUTTING_DOWN = new AuthServerUnavailableError('The gateway is shutting down', 1)
+
+/** The denial of a 503, rendered as every other one. */
+function unavailable(error: AuthServerUnavailableError): Decision {
+  const { status, headers, body } = renderError(error)
+  return { allow: false, reason: 'unavailable', rule: undefined, status, headers, body }
 }
 
 /** How an allowed request is forwarded, but for the identity the decision adds. */

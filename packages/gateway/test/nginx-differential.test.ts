@@ -9,7 +9,7 @@
  *   refuse reaches the upstream, and the rule matched on the gateway's canonical path is the
  *   rule matched on nginx's `$uri`; a request the gateway refuses never reaches it.
  */
-import { canonicalPath } from '@bearerguard/core'
+import { canonicalPath } from '@bearerguard/core/adapter'
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import fc from 'fast-check'
 import { createServer, type Server } from 'node:http'

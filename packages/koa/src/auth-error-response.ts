@@ -4,6 +4,7 @@
  * emitted as `'error'` on the app; 4xx are expected answers, not faults.
  */
 import { AuthError } from '@bearerguard/core'
+import { renderError } from '@bearerguard/core/adapter'
 import type { Context } from 'koa'
 
 const INSTALLED = Symbol('bearerguard.onerror')
@@ -23,9 +24,10 @@ type WithMarker = Context & { [INSTALLED]?: true }
  * ```
  */
 export function setAuthErrorResponse(ctx: Context, err: AuthError): void {
-  ctx.status = err.status
-  ctx.set(err.headers)
-  ctx.body = err.toJSON()
+  const { status, headers, body } = renderError(err)
+  ctx.status = status
+  ctx.set(headers)
+  ctx.body = body
   ctx.type = 'json'
   if (err.status >= 500) ctx.app.emit('error', err, ctx)
 }
@@ -39,7 +41,7 @@ export function setAuthErrorResponse(ctx: Context, err: AuthError): void {
  * @example
  * ```ts
  * answerAuthErrors(ctx)
- * throw guard.challenge(new InsufficientScopeError(['admin']))
+ * guard.authorize(ctx.state.auth, { scopes: ['admin'] }) // throws the rendered 403
  * ```
  */
 export function answerAuthErrors(ctx: Context): void {

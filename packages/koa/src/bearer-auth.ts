@@ -1,9 +1,9 @@
 /** `bearerAuth()`: the Koa middleware that authenticates every request it sees. */
 import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import { rememberGuard } from '@bearerguard/core/adapter'
 import type { Middleware } from 'koa'
 import { answerAuthErrors } from './auth-error-response.js'
 import './auth-state.js'
-import { setRequestGuard } from './request-guard.js'
 import { toRequestLike } from './to-request-like.js'
 
 /**
@@ -36,12 +36,10 @@ export type GuardOrOptions = Guard | GuardOptions
 export function bearerAuth(guardOrOptions: GuardOrOptions): Middleware {
   const guard = toGuard(guardOrOptions)
   return async (ctx, next) => {
-    setRequestGuard(ctx, guard)
+    rememberGuard(ctx, guard)
     answerAuthErrors(ctx)
-    const request = toRequestLike(ctx)
-    // A token verified before is decided at once, without waiting on a promise.
-    const cached = guard.authenticateCached(request)
-    const auth = cached === undefined ? await guard.authenticate(request) : (cached ?? undefined)
+    // decided at once for a token verified before; awaited otherwise
+    const auth = await guard.check(toRequestLike(ctx))
     ctx.state.auth = auth
     // Cache-Control: private for a query token, DPoP-Nonce for a DPoP request
     if (auth) ctx.set(guard.responseHeaders(auth))

@@ -1,10 +1,9 @@
 export { bearerAuth, type GuardOrOptions } from './bearer-auth.js'
-export { requireScopes, requireAnyScope } from './require-scopes.js'
+export { requireScopes, requireAnyScope, requireStepUp } from './require-scopes.js'
 export { Public, RequireAnyScope, RequireScopes, RequireStepUp } from './scope-decorators.js'
 export { authErrorHandler } from './auth-error-handler.js'
 export { toRequestLike } from './to-request-like.js'
 export { protectedResourceMetadata } from './protected-resource-metadata.js'
-export { requireStepUp } from './require-step-up.js'
 export {
   AuthError,
   AuthServerUnavailableError,

@@ -1,5 +1,6 @@
 /** `protectedResourceMetadata()`: serves the RFC 9728 document at its well-known paths. */
-import { createMetadataEndpoint, type MetadataEndpointOptions } from '@bearerguard/core'
+import type { MetadataEndpointOptions } from '@bearerguard/core'
+import { createMetadataEndpoint } from '@bearerguard/core/adapter'
 import type { Middleware } from 'koa'
 import type { GuardOrOptions } from './bearer-auth.js'
 

@@ -3,9 +3,9 @@
  * standard decorators (and legacy `experimentalDecorators`) on controller classes and methods.
  * A decorated handler enforces its requirement however it is mounted.
  */
-import { createScopeDecorators } from '@bearerguard/core'
+import { createScopeDecorators } from '@bearerguard/core/adapter'
 import type { Context, Next } from 'koa'
-import { authorizeRequest } from './authorize-request.js'
+import { authorize } from './require-scopes.js'
 
 type Handler = (this: unknown, ctx: Context, next: Next) => unknown
 
@@ -76,7 +76,7 @@ export const {
     function (this: unknown, ctx: Context, next: Next): unknown {
       const requirement = resolve()
       if (!requirement.public) {
-        authorizeRequest(ctx, requirement.requirements, 'a handler with scope requirements')
+        authorize(ctx, requirement.requirements, 'a handler with scope requirements')
       }
       return (original as Handler).call(this, ctx, next)
     },

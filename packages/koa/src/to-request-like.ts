@@ -1,5 +1,6 @@
 /** Maps a Koa context to core's framework-neutral {@link RequestLike}. */
-import { peerCertificate, withRepeatedCredentials, type RequestLike } from '@bearerguard/core'
+import type { RequestLike } from '@bearerguard/core'
+import { nodeRequestLike } from '@bearerguard/core/adapter'
 import type { Context } from 'koa'
 
 /**
@@ -18,11 +19,6 @@ import type { Context } from 'koa'
  * ```
  */
 export function toRequestLike(ctx: Context): RequestLike {
-  return {
-    method: ctx.method,
-    url: `${ctx.protocol}://${ctx.host || 'localhost'}${ctx.originalUrl}`,
-    headers: withRepeatedCredentials(ctx.headers, ctx.req.rawHeaders),
-    body: (ctx.request as { body?: unknown }).body,
-    clientCertificate: () => peerCertificate(ctx.req.socket),
-  }
+  const url = `${ctx.protocol}://${ctx.host || 'localhost'}${ctx.originalUrl}`
+  return nodeRequestLike(ctx.req, ctx.method, url, (ctx.request as { body?: unknown }).body)
 }

@@ -17,7 +17,11 @@ describe('types', () => {
       expectTypeOf(ctx.state.auth).toEqualTypeOf<AuthInfo | undefined>()
     }
     const router = new Router()
-    const guard = { authenticate: async () => undefined, authorize: () => {} } as unknown as Guard
+    const guard = {
+      check: () => undefined,
+      authenticate: async () => undefined,
+      authorize: () => {},
+    } as unknown as Guard
     router.get('/x', bearerAuth(guard), requireScopes('a'), (ctx) => {
       expectTypeOf(ctx.state.auth).toEqualTypeOf<AuthInfo | undefined>()
       // @ts-expect-error the subject is optional

@@ -1,8 +1,32 @@
 /**
- * The one error hierarchy of bearerguard. Every rejection of a request is an {@link AuthError}
- * carrying the HTTP status, the RFC 6750 error code, a safe description and the response
- * headers (`WWW-Authenticate`, and `Retry-After` for 503). Adapters turn it into a response.
+ * The one error hierarchy of bearerguard. Every rejection of a request is an {@link AuthError}:
+ * data saying what happened (the HTTP status, the RFC 6750 error code, a safe description, the
+ * challenge parameters such as the required `scope`, `Retry-After` for a 503). The guard that
+ * rejects a request renders it once (`renderError`, with its realm, DPoP and RFC 9728
+ * settings and the request's scheme) into the `headers` and body an adapter sends; nothing
+ * changes an error after that.
  */
+
+/**
+ * An error turned into an answer: status, headers (`WWW-Authenticate`, `Retry-After`,
+ * `DPoP-Nonce`) and the RFC 6750 JSON body.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body }: Rendering = renderError(error)
+ * res.writeHead(status, headers).end(JSON.stringify(body))
+ * ```
+ */
+export interface Rendering {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: { readonly error: string; readonly error_description?: string }
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+
+/** Set by the class's static block: the one way to give an error its rendering. */
+let setRendering: (error: AuthError, rendering: Rendering) => void
 
 /**
  * RFC 6750 §3.1 error codes, RFC 9449 §7.1 and §9's DPoP codes, RFC 9470's
@@ -41,12 +65,17 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode | undefined
   /** A safe, human-readable description (never a token, URL of an internal service or stack). */
   readonly description: string
-  /** Response headers: `WWW-Authenticate` on 401/403/400, `Retry-After` on 503. Filled by the guard. */
-  headers: Record<string, string>
   /** Extra challenge parameters (e.g. `scope` for insufficient_scope). */
   readonly challengeParams: Readonly<Record<string, string>>
   /** Tells error handlers (Express, Koa, http-errors) that the message is safe to show. */
   readonly expose = true
+  #rendering: Rendering | undefined
+
+  static {
+    setRendering = (error, rendering) => {
+      error.#rendering ??= rendering
+    }
+  }
 
   constructor(
     status: number,
@@ -60,7 +89,6 @@ export class AuthError extends Error {
     this.code = code
     this.description = description
     this.challengeParams = challengeParams
-    this.headers = {}
     // Rejections are expected events, not bugs: a stack trace would only leak file paths into
     // responses of frameworks that print `err.stack` in development.
     this.stack = `${this.name}: ${description}`
@@ -70,20 +98,58 @@ export class AuthError extends Error {
     return this.constructor.name
   }
 
-  #showDescription = true
-
-  /** Leaves `error_description` out of the body (the guard's `errorDescriptions: false`). */
-  hideDescription(): void {
-    this.#showDescription = false
+  /**
+   * Response headers: `WWW-Authenticate` on 400/401/403, `Retry-After` on 503, `DPoP-Nonce`
+   * for `use_dpop_nonce` — as rendered by the guard that rejected the request (empty before).
+   * Middleware that adds headers to an error on its way (as `@koa/cors` does with
+   * `err.headers = { ...err.headers, … }`) may assign it; the rendering itself never changes.
+   */
+  get headers(): Readonly<Record<string, string>> {
+    return this.#headers ?? this.#rendering?.headers ?? NO_HEADERS
   }
 
-  /** The JSON body adapters send: `{ error, error_description }`. */
+  set headers(value: Readonly<Record<string, string>>) {
+    this.#headers = value
+  }
+
+  #headers: Readonly<Record<string, string>> | undefined
+
+  /** The rendering the guard gave this error, or undefined when no guard rendered it. */
+  get rendering(): Rendering | undefined {
+    return this.#rendering
+  }
+
+  /** The JSON body adapters send: `{ error, error_description }`, as rendered. */
   toJSON(): { error: string; error_description?: string } {
-    const error = this.code ?? 'unauthorized'
-    return this.#showDescription && this.description
-      ? { error, error_description: this.description }
-      : { error }
+    return this.#rendering?.body ?? defaultBody(this)
   }
+}
+
+/**
+ * `{ error, error_description }` of an error no guard rendered (descriptions shown).
+ *
+ * @example
+ * ```ts
+ * defaultBody(new InvalidTokenError('Token has expired')) // { error: 'invalid_token', error_description: 'Token has expired' }
+ * ```
+ */
+export function defaultBody(error: AuthError): { error: string; error_description?: string } {
+  const code = error.code ?? 'unauthorized'
+  return error.description ? { error: code, error_description: error.description } : { error: code }
+}
+
+/**
+ * Gives `error` its rendering, once: an error already rendered keeps its first one. Internal to
+ * core (see `renderError`), not exported by the package.
+ *
+ * @example
+ * ```ts
+ * attachRendering(error, rendering)
+ * ```
+ */
+export function attachRendering<E extends AuthError>(error: E, rendering: Rendering): E {
+  setRendering(error, Object.freeze(rendering))
+  return error
 }
 
 /**

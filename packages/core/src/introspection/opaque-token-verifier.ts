@@ -35,7 +35,8 @@ export interface OpaqueTokenVerifierDeps {
 /**
  * @example
  * ```ts
- * const { issuer, claims } = await verifier.verify(token)
+ * const key = verifier.keyOf(token)
+ * const { issuer, claims } = verifier.peek(key) ?? (await verifier.verify(token, key))
  * ```
  */
 export class OpaqueTokenVerifier {
@@ -56,20 +57,29 @@ export class OpaqueTokenVerifier {
     this.#credentials = clientAuthenticator(config.auth)
   }
 
-  /** The issuer and claims of an active, acceptable token; throws an AuthError otherwise. */
-  async verify(token: string): Promise<{ issuer: string; claims: Record<string, unknown> }> {
-    const { config } = this.#deps
-    const key = introspectionCacheKey(config.issuer, token)
-    return this.#accept(await this.#cache.get(key, () => unavailableOnFailure(this.#load(token))))
+  /**
+   * The cache key of `token`: SHA-256 of the issuer and the token, computed once per request
+   * and handed to {@link peek} and {@link verify}.
+   */
+  keyOf(token: string): string {
+    return introspectionCacheKey(this.#deps.config.issuer, token)
   }
 
   /**
    * Without waiting: the verdict for a token whose introspection result the store has at hand
    * (an AuthError is thrown as by `verify`), or undefined when only `verify` can tell.
    */
-  verifyCached(token: string): { issuer: string; claims: Record<string, unknown> } | undefined {
-    const entry = this.#cache.peek(introspectionCacheKey(this.#deps.config.issuer, token))
+  peek(key: string): { issuer: string; claims: Record<string, unknown> } | undefined {
+    const entry = this.#cache.peek(key)
     return entry && this.#accept(entry)
+  }
+
+  /** The issuer and claims of an active, acceptable token; throws an AuthError otherwise. */
+  async verify(
+    token: string,
+    key: string = this.keyOf(token),
+  ): Promise<{ issuer: string; claims: Record<string, unknown> }> {
+    return this.#accept(await this.#cache.get(key, () => unavailableOnFailure(this.#load(token))))
   }
 
   /** An introspection result's verdict for this request: checked against the policy now. */
@@ -81,7 +91,7 @@ export class OpaqueTokenVerifier {
 
   /** Forgets `token` in the cache (everywhere, with a shared store). */
   revoke(token: string): Promise<void> {
-    return this.#cache.evict(introspectionCacheKey(this.#deps.config.issuer, token))
+    return this.#cache.evict(this.keyOf(token))
   }
 
   /**

@@ -3,7 +3,7 @@
  * `@bearerguard/core` itself), the listeners, the forward-auth endpoints, the identity headers
  * and the rules. Every field is documented in the package README.
  */
-import { SCOPE_TOKEN } from '@bearerguard/core'
+import { SCOPE_TOKEN } from '@bearerguard/core/adapter'
 import { z } from 'zod'
 
 /** An HTTP header name (RFC 9110 token), stored lower-cased. */

@@ -3,7 +3,8 @@
  * URL and the client's headers, as `@bearerguard/core` expects them (DPoP's `htm`/`htu` are
  * checked against exactly this method and URL).
  */
-import { canonicalPath, withRepeatedCredentials, type RequestLike } from '@bearerguard/core'
+import type { RequestLike } from '@bearerguard/core'
+import { canonicalPath, withRepeatedCredentials } from '@bearerguard/core/adapter'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 
 /**

@@ -8,7 +8,8 @@
  * Express routing). A pattern must be written in that canonical form too, or it could never
  * match: that is a configuration error.
  */
-import { scopeRequirement, stepUpRequirement, type RouteRequirement } from '@bearerguard/core'
+import type { RouteRequirement } from '@bearerguard/core'
+import { scopeRequirement, stepUpRequirement } from '@bearerguard/core/adapter'
 import { match as compilePath } from 'path-to-regexp'
 import type { ConfigIssue } from '../config/config-error.js'
 import type { RuleConfig } from '../config/schema.js'

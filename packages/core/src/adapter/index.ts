@@ -1,0 +1,33 @@
+export { checkRequest } from './check-request.js'
+export { guardOf, refusal, rememberGuard } from './request-guard.js'
+export { nodeRequestLike, type NodeIncoming } from './node-request.js'
+export {
+  renderError,
+  rendered,
+  type ChallengeSettings,
+  type RequestScheme,
+} from '../errors/render-error.js'
+export type { Rendering } from '../errors/auth-error.js'
+export { isGuard, toGuard } from '../guard/create-guard.js'
+export { peerCertificate, withRepeatedCredentials } from '../request-like.js'
+export { canonicalPath, type CanonicalPath } from '../paths/canonical-path.js'
+export {
+  checkScopeTokens,
+  SCOPE_TOKEN,
+  scopeRequirement,
+  type ScopeRequirement,
+} from '../scopes/scope-requirement.js'
+export { isStepUpRequirement, stepUpRequirement } from '../stepup/step-up-requirement.js'
+export {
+  createScopeDecorators,
+  type HandlerWrapper,
+  type ScopeDecorator,
+  type ScopeDecorators,
+} from '../decorators/create-scope-decorators.js'
+export type { HandlerRequirement } from '../decorators/effective-requirement.js'
+export {
+  createMetadataEndpoint,
+  type MetadataEndpoint,
+  type MetadataEndpointOptions,
+  type MetadataResponse,
+} from '../metadata/metadata-endpoint.js'

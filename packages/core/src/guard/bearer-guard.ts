@@ -1,0 +1,295 @@
+/**
+ * The guard's one pipeline: extract (RFC 6750) → precheck → the caches, looked up once → a
+ * hit is decided at once; a miss (or a DPoP proof to check) goes on asynchronously with what
+ * the lookup worked out → sender constraints → `AuthInfo`. A rejection is rendered once, at
+ * the pipeline's edge, with this guard's challenge settings; anything that is not an
+ * `AuthError` is a bug and passes through untouched.
+ */
+import {
+  AuthError,
+  AuthServerUnavailableError,
+  InvalidTokenError,
+  UnauthorizedError,
+} from '../errors/auth-error.js'
+import { rendered, type ChallengeSettings, type RequestScheme } from '../errors/render-error.js'
+import { extractToken, type ExtractedToken } from '../extract/extract-token.js'
+import { redactRequest } from '../hooks/redact-request.js'
+import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
+import type { AuthInfo } from '../identity/auth-info.js'
+import type { AuthInfoBase } from '../identity/build-auth-info.js'
+import { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
+import type { TrustedIssuer } from '../jwt/verify-jwt.js'
+import {
+  buildResourceMetadata,
+  type ProtectedResourceMetadata,
+} from '../metadata/resource-metadata.js'
+import type { ResolvedOptions } from '../options/resolve-options.js'
+import type { RequestLike } from '../request-like.js'
+import { checkScopes } from '../scopes/scope-requirement.js'
+import { checkBearerUse, checkCertificateBinding, checkDpopUse } from '../dpop/sender-constraint.js'
+import {
+  checkStepUp,
+  isStepUpRequirement,
+  type RouteRequirement,
+} from '../stepup/step-up-requirement.js'
+import type { Guard } from './create-guard.js'
+import { httpOptions, IssuerDiscovery, keySourceFor } from './issuer-keys.js'
+import { TokenMiss, TokenVerifier } from './token-verifier.js'
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+
+/**
+ * The guard {@link createGuard} returns.
+ *
+ * @example
+ * ```ts
+ * const guard: Guard = new BearerGuard(resolveOptions(options))
+ * ```
+ */
+export class BearerGuard implements Guard {
+  readonly #options: ResolvedOptions
+  readonly #challenge: ChallengeSettings
+  readonly #discovery: IssuerDiscovery
+  readonly #issuers: Map<string, TrustedIssuer>
+  readonly #opaque: OpaqueTokenVerifier | undefined
+  readonly #tokens: TokenVerifier
+  #closed = false
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options
+    this.#challenge = {
+      realm: options.realm,
+      errorDescriptions: options.errorDescriptions,
+      dpop: options.dpop,
+      resourceMetadataUrl: options.resourceMetadata?.url,
+    }
+    this.#discovery = new IssuerDiscovery(httpOptions(options))
+    this.#issuers = new Map(
+      [...options.issuers].map(([iss, config]) => [
+        iss,
+        { config, keys: keySourceFor(config, options, this.#discovery) },
+      ]),
+    )
+    this.#opaque = this.#opaqueVerifier()
+    this.#tokens = new TokenVerifier({
+      issuers: this.#issuers,
+      policy: {
+        typ: options.typ,
+        clockTolerance: options.clockTolerance,
+        maxTokenAge: options.maxTokenAge,
+        requiredClaims: options.requiredClaims,
+      },
+      scopeClaims: options.scopeClaims,
+      tokenFormat: options.tokenFormat,
+      jwtCache: options.jwtCache,
+      opaque: this.#opaque,
+    })
+  }
+
+  get resourceMetadataUrl(): string | undefined {
+    return this.#options.resourceMetadata?.url
+  }
+
+  metadata(options: { scopes?: readonly string[] } = {}): ProtectedResourceMetadata {
+    const settings = this.#options.resourceMetadata
+    if (!settings) {
+      throw new Error(
+        'bearerguard: metadata() needs the guard option "resourceMetadata" (e.g. resourceMetadata: true)',
+      )
+    }
+    return buildResourceMetadata(settings, options.scopes)
+  }
+
+  async authenticate(request: RequestLike): Promise<AuthInfo | undefined> {
+    return this.check(request)
+  }
+
+  check(request: RequestLike): AuthInfo | undefined | Promise<AuthInfo | undefined> {
+    let found: ExtractedToken | undefined
+    try {
+      if (this.#closed) throw new AuthServerUnavailableError('The guard is closed', 5)
+      found = extractToken(
+        request,
+        this.#options.bearerMethods,
+        this.#options.dpop.mode !== 'disabled',
+      )
+      if (!found) {
+        if (this.#options.optional) return undefined
+        throw new UnauthorizedError()
+      }
+      // what is refused before anything is verified, in one order
+      if (found.token.length > this.#options.maxTokenLength) {
+        throw new InvalidTokenError('Token is too long')
+      }
+      if (found.scheme === 'Bearer' && this.#options.dpop.mode === 'required') {
+        checkBearerUse(undefined, 'required')
+      }
+      const looked = this.#tokens.lookup(found.token, Date.now())
+      // a DPoP proof is new on every request: checking it waits on a signature and the replay store
+      if (looked instanceof TokenMiss || found.scheme === 'DPoP') {
+        return this.#finish(found, looked, request)
+      }
+      return this.#accept(looked, found, request)
+    } catch (error) {
+      throw this.#reject(error, request, found?.scheme)
+    }
+  }
+
+  /** The asynchronous rest of the pipeline: verify what the caches could not, check a proof. */
+  async #finish(
+    found: ExtractedToken,
+    looked: AuthInfoBase | TokenMiss,
+    request: RequestLike,
+  ): Promise<AuthInfo> {
+    try {
+      const base = looked instanceof TokenMiss ? await this.#tokens.verify(looked) : looked
+      if (found.scheme === 'DPoP') {
+        await checkDpopUse(base, request, found.token, this.#options.dpop, Date.now())
+      }
+      return this.#accept(base, found, request)
+    } catch (error) {
+      throw this.#reject(error, request, found.scheme)
+    }
+  }
+
+  /**
+   * What the token's confirmation demands (see sender-constraint.ts) — a DPoP-bound token never
+   * as Bearer (a DPoP request's proof was checked already), a certificate-bound one only with
+   * its certificate — then the request's identity.
+   */
+  #accept(base: AuthInfoBase, found: ExtractedToken, request: RequestLike): AuthInfo {
+    if (found.scheme === 'Bearer') checkBearerUse(base, this.#options.dpop.mode)
+    checkCertificateBinding(base, request, this.#options.certificateHeader)
+    const auth: AuthInfo = { ...base, scheme: found.scheme, tokenSource: found.method }
+    if (this.#options.onAuthenticated) this.#notify(this.#options.onAuthenticated, auth, request)
+    return auth
+  }
+
+  /**
+   * A rejection, rendered for the request's scheme and reported to `onRejected`; anything that
+   * is not an `AuthError` is a bug and is returned untouched (a 500 from the framework).
+   */
+  #reject(error: unknown, request: RequestLike, scheme: RequestScheme): unknown {
+    if (!(error instanceof AuthError)) return error
+    const rejection = rendered(error, this.#challenge, scheme ?? this.#schemeOf(request))
+    if (this.#options.onRejected) this.#notify(this.#options.onRejected, rejection, request)
+    return rejection
+  }
+
+  #opaqueVerifier(): OpaqueTokenVerifier | undefined {
+    const config = this.#options.introspection
+    if (!config) return undefined
+    const issuer = this.#issuers.get(config.issuer) as TrustedIssuer
+    const endpoint = config.endpoint
+    return new OpaqueTokenVerifier({
+      config,
+      http: httpOptions(this.#options),
+      endpoint: async () =>
+        endpoint ?? this.#discovery.endpoint(config.issuer, 'introspection_endpoint'),
+      policy: {
+        audiences: issuer.config.audiences,
+        requireAudience: config.requireAudience,
+        trustedIssuers: new Set(this.#issuers.keys()),
+        clockTolerance: this.#options.clockTolerance,
+      },
+      issuerKeys: { algorithms: issuer.config.algorithms, keys: issuer.keys },
+    })
+  }
+
+  authorize(
+    auth: AuthInfo | undefined,
+    requirement: RouteRequirement | readonly RouteRequirement[],
+  ): void {
+    const requirements = isRequirementList(requirement) ? requirement : [requirement]
+    for (const r of requirements) {
+      // a programming error, not the caller's fault: it must surface, not become a 401
+      const valid =
+        typeof r === 'object' &&
+        r !== null &&
+        (isStepUpRequirement(r) || Array.isArray((r as { scopes?: unknown }).scopes))
+      if (!valid) {
+        throw new TypeError(
+          'bearerguard: authorize() needs { scopes: [...] } or { acrValues?, maxAge? } (see scopeRequirement / stepUpRequirement)',
+        )
+      }
+    }
+    try {
+      if (!auth) throw new UnauthorizedError()
+      for (const r of requirements) {
+        if (isStepUpRequirement(r)) {
+          checkStepUp(auth.claims, r, Date.now() / 1000, this.#options.clockTolerance)
+        } else {
+          checkScopes(auth.scopes, r)
+        }
+      }
+    } catch (error) {
+      if (error instanceof AuthError) throw rendered(error, this.#challenge, auth?.scheme)
+      throw error
+    }
+  }
+
+  async ready(): Promise<void> {
+    const introspection = this.#options.introspection
+    try {
+      await Promise.all([
+        ...[...this.#issuers.values()].map((issuer) => issuer.keys.warm()),
+        introspection && !introspection.endpoint
+          ? this.#discovery.endpoint(introspection.issuer, 'introspection_endpoint')
+          : undefined,
+        this.#opaque ? unavailableOnFailure(this.#opaque.credentials()) : undefined,
+      ])
+    } catch (error) {
+      if (error instanceof AuthError) throw rendered(error, this.#challenge)
+      throw error
+    }
+  }
+
+  async revoke(token: string): Promise<void> {
+    this.#tokens.forget(token)
+    await this.#opaque?.revoke(token)
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#options.introspection?.store.close?.()
+  }
+
+  responseHeaders(auth: AuthInfo): Readonly<Record<string, string>> {
+    if (auth.tokenSource !== 'query' && auth.scheme !== 'DPoP') return NO_HEADERS // most requests
+    const headers: Record<string, string> = {}
+    if (auth.tokenSource === 'query') headers['cache-control'] = 'private'
+    if (auth.scheme === 'DPoP') {
+      const nonce = this.#options.dpop.nonces?.current(Date.now())
+      if (nonce) headers['dpop-nonce'] = nonce
+    }
+    return headers
+  }
+
+  /** The scheme a request's Authorization header names, for a request extraction refused. */
+  #schemeOf(request: RequestLike): RequestScheme {
+    if (this.#options.dpop.mode === 'disabled') return undefined
+    const header = request.headers.authorization
+    const value = typeof header === 'string' ? header : header?.[0]
+    return value !== undefined && /^[ \t]*dpop(?:[ \t]|$)/i.test(value) ? 'DPoP' : undefined
+  }
+
+  #notify<A>(
+    hook: (arg: A, request: RequestLike) => void | Promise<void>,
+    arg: A,
+    request: RequestLike,
+  ): void {
+    try {
+      const result = hook(arg, redactRequest(request))
+      if (result && typeof result.then === 'function') result.then(undefined, () => {})
+    } catch {
+      // a failing hook must not change the answer to the request
+    }
+  }
+}
+
+function isRequirementList(
+  value: RouteRequirement | readonly RouteRequirement[],
+): value is readonly RouteRequirement[] {
+  return Array.isArray(value)
+}
