@@ -15,7 +15,7 @@ export {
 export { MemoryReplayStore, type ReplayStore } from './dpop/replay-store.js'
 export { DpopNonces, type DpopNonceOptions } from './dpop/dpop-nonces.js'
 export { GuardOptionError } from './options/option-error.js'
-export type { RequestLike } from './request-like.js'
+export type { RequestLike } from './request/request-like.js'
 export type { AuthInfo } from './identity/auth-info.js'
 export {
   AuthError,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidTokenError } from '../src/errors/auth-error.js'
-import { audienceOf, checkClaims, type ClaimsPolicy } from '../src/jwt/check-claims.js'
+import { audienceOf } from '../src/claims/audience.js'
+import { checkClaims, type ClaimsPolicy } from '../src/jwt/check-claims.js'
 
 const now = 1_800_000_000
 const policy: ClaimsPolicy = { audiences: ['api'], clockTolerance: 30, requiredClaims: ['exp'] }

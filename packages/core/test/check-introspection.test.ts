@@ -34,6 +34,16 @@ describe('checkIntrospection (RFC 7662 §2.2)', () => {
   it('aud array containing ours → accepted', () =>
     expect(() => check({ aud: ['x', 'api'] })).not.toThrow())
   it('aud absent → accepted by default', () => expect(() => check({})).not.toThrow())
+  // the claims module's rules, as for JWTs: a malformed claim is the token's 401, never a crash
+  it('aud neither a string nor strings → malformed (as for a JWT)', () => {
+    fails({ aud: { api: true } }, /"aud" is malformed/)
+    fails({ aud: ['api', 7] }, /"aud" is malformed/)
+  })
+  it('a time claim that is not a number → malformed (as for a JWT)', () => {
+    fails({ exp: 'tomorrow' }, /"exp" is malformed/)
+    fails({ nbf: null }, /"nbf" is malformed/)
+    fails({ iat: Number.NaN }, /"iat" is malformed/)
+  })
   it('aud absent with requireAudience → rejected', () =>
     fails({}, /audience/, { requireAudience: true }))
   it('iss present but untrusted → rejected', () => fails({ iss: 'https://evil.example' }, /issuer/))

@@ -7,7 +7,7 @@ import { MemoryReplayStore } from '../src/dpop/replay-store.js'
 import { checkCertificateBinding } from '../src/dpop/sender-constraint.js'
 import { buildAuthInfo } from '../src/identity/build-auth-info.js'
 import { createGuard } from '../src/guard/create-guard.js'
-import { peerCertificate, type RequestLike } from '../src/request-like.js'
+import { peerCertificate, type RequestLike } from '../src/request/request-like.js'
 
 describe('normalizeHtu (RFC 3986 §6.2.2–6.2.3, without query and fragment)', () => {
   it.each([

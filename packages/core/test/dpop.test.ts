@@ -14,7 +14,7 @@ import { createGuard } from '../src/guard/create-guard.js'
 import type { GuardOptions } from '../src/options/guard-options.js'
 import { MemoryReplayStore, type ReplayStore } from '../src/dpop/replay-store.js'
 import type { AuthInfo } from '../src/identity/auth-info.js'
-import type { RequestLike } from '../src/request-like.js'
+import type { RequestLike } from '../src/request/request-like.js'
 
 const AUDIENCE = 'https://api.example.com'
 const URL_ = 'https://api.example.com/orders'

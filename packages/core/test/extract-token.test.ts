@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidRequestError } from '../src/errors/auth-error.js'
 import { extractToken, type BearerMethod } from '../src/extract/extract-token.js'
-import type { RequestLike } from '../src/request-like.js'
+import type { RequestLike } from '../src/request/request-like.js'
 
 const all: BearerMethod[] = ['header', 'body', 'query']
 const req = (over: Partial<RequestLike>): RequestLike => ({

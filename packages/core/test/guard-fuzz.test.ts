@@ -5,7 +5,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type Crypt
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuthError } from '../src/errors/auth-error.js'
 import { createGuard, type Guard } from '../src/guard/create-guard.js'
-import type { RequestLike } from '../src/request-like.js'
+import type { RequestLike } from '../src/request/request-like.js'
 
 const ISSUER = 'https://as.example.com'
 const AUDIENCE = 'https://api.example.com'

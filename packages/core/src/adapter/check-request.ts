@@ -5,7 +5,7 @@
  */
 import type { Guard } from '../guard/create-guard.js'
 import type { AuthInfo } from '../identity/auth-info.js'
-import type { RequestLike } from '../request-like.js'
+import type { RequestLike } from '../request/request-like.js'
 
 /**
  * Runs `guard.check(request)` and calls `onAuth` with the caller's identity (`undefined` for

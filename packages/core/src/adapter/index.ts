@@ -9,7 +9,7 @@ export {
 } from '../errors/render-error.js'
 export type { Rendering } from '../errors/auth-error.js'
 export { isGuard, toGuard } from '../guard/create-guard.js'
-export { peerCertificate, withRepeatedCredentials } from '../request-like.js'
+export { peerCertificate, withRepeatedCredentials } from '../request/request-like.js'
 export { canonicalPath, type CanonicalPath } from '../paths/canonical-path.js'
 export {
   checkScopeTokens,

@@ -4,7 +4,11 @@
  * certificate, read only if a certificate-bound token asks for it. Types only: nothing of
  * `node:*` is imported, so this runs wherever core does.
  */
-import { peerCertificate, withRepeatedCredentials, type RequestLike } from '../request-like.js'
+import {
+  peerCertificate,
+  withRepeatedCredentials,
+  type RequestLike,
+} from '../request/request-like.js'
 
 /**
  * What of Node's `IncomingMessage` a `RequestLike` is built from.

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { InvalidDpopProofError, InvalidTokenError } from '../errors/auth-error.js'
 import type { AuthInfoBase } from '../identity/build-auth-info.js'
-import { headerValues, type RequestLike } from '../request-like.js'
+import { headerValues, type RequestLike } from '../request/request-like.js'
 import type { ResolvedDpop } from '../options/resolve-dpop.js'
 import { verifyDpopProof } from './verify-proof.js'
 

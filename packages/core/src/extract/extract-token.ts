@@ -4,7 +4,7 @@
  * that no maintained library implements with the RFC's error semantics.
  */
 import { InvalidRequestError } from '../errors/auth-error.js'
-import { headerValues, type RequestLike } from '../request-like.js'
+import { headerValues, type RequestLike } from '../request/request-like.js'
 
 /**
  * Where a bearer token may be sent (RFC 6750 §2.1–2.3).

@@ -24,7 +24,7 @@ import {
   type ProtectedResourceMetadata,
 } from '../metadata/resource-metadata.js'
 import type { ResolvedOptions } from '../options/resolve-options.js'
-import type { RequestLike } from '../request-like.js'
+import type { RequestLike } from '../request/request-like.js'
 import { checkScopes } from '../scopes/scope-requirement.js'
 import { checkBearerUse, checkCertificateBinding, checkDpopUse } from '../dpop/sender-constraint.js'
 import {

@@ -7,7 +7,7 @@
  */
 import { buildAuthInfo, type AuthInfoBase } from '../identity/build-auth-info.js'
 import type { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
-import { checkTimeClaims } from '../jwt/check-claims.js'
+import { checkTimeClaims } from '../claims/time-claims.js'
 import { looksLikeJws } from '../jwt/looks-like-jws.js'
 import { VerifiedTokenCache } from '../jwt/verified-token-cache.js'
 import { verifyJwt, type JwtPolicy, type TrustedIssuer } from '../jwt/verify-jwt.js'
@@ -103,8 +103,7 @@ export class TokenVerifier {
     const keys = this.#settings.issuers.get(hit.issuer)?.keys
     if (keys?.generation === hit.generation && keys.usable()) {
       // exp, nbf and the token's age move on while it is cached: checked on every hit
-      const { clockTolerance, maxTokenAge } = this.#settings.policy
-      checkTimeClaims(hit.value.claims, clockTolerance, maxTokenAge, nowMs / 1000)
+      checkTimeClaims(hit.value.claims, this.#settings.policy, nowMs / 1000)
       return hit.value
     }
     cache?.delete(token) // verified with a key set that has since changed, or gone stale

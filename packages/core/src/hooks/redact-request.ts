@@ -3,7 +3,7 @@
  * `DPoP`, `Cookie` and `Proxy-Authorization` headers, `access_token` in the query string and
  * in the body. Hooks receive the token only as `auth.token`.
  */
-import type { RequestLike } from '../request-like.js'
+import type { RequestLike } from '../request/request-like.js'
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'dpop', 'cookie'])
 const REDACTED = '[redacted]'

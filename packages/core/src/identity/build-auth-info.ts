@@ -1,5 +1,5 @@
 /** Builds {@link AuthInfo} from verified claims. */
-import { audienceOf } from '../jwt/check-claims.js'
+import { audienceOf } from '../claims/audience.js'
 import { scopesOf } from '../scopes/scopes-of.js'
 import type { AuthInfo } from './auth-info.js'
 

@@ -1,8 +1,11 @@
 /**
  * Per-request checks of a cached, active introspection result (RFC 7662 §2.2, RFC 9068 §4):
- * time claims with leeway, audience, issuer, and that it is an access token. Run on every
+ * the time claims and the audience (the claims module's rules, shared with JWTs), the issuer,
+ * and that it is an access token. Run on every
  * request, after the cache, so a cached entry never outlives its token's validity.
  */
+import { checkAudience } from '../claims/audience.js'
+import { checkTimeClaims } from '../claims/time-claims.js'
 import { InvalidTokenError } from '../errors/auth-error.js'
 
 export interface IntrospectionPolicy {
@@ -25,25 +28,14 @@ export function checkIntrospection(
   policy: IntrospectionPolicy,
   now: number,
 ): void {
-  const leeway = policy.clockTolerance
-  const { exp, nbf, iat } = claims as { exp?: number; nbf?: number; iat?: number }
-  if (exp !== undefined && exp <= now - leeway) throw new InvalidTokenError('Token has expired')
-  if (nbf !== undefined && nbf > now + leeway) throw new InvalidTokenError('Token is not yet valid')
-  if (iat !== undefined && iat > now + leeway)
-    throw new InvalidTokenError('Token was issued in the future')
+  // no maxTokenAge: an introspection answer need not carry `iat`, and the authorization
+  // server has just vouched for the token
+  checkTimeClaims(claims, { clockTolerance: policy.clockTolerance }, now)
   if (typeof claims.iss === 'string' && !policy.trustedIssuers.has(claims.iss)) {
     throw new InvalidTokenError('Token issuer is not trusted')
   }
   if (isRefreshToken(claims)) throw new InvalidTokenError('Refresh tokens are not access tokens')
-  const aud = claims.aud as string | string[] | undefined
-  if (aud === undefined) {
-    if (policy.requireAudience) throw new InvalidTokenError('Token audience is not accepted')
-    return
-  }
-  const list = typeof aud === 'string' ? [aud] : aud
-  if (!list.some((a) => policy.audiences.includes(a))) {
-    throw new InvalidTokenError('Token audience is not accepted')
-  }
+  checkAudience(claims, policy.audiences, policy.requireAudience)
 }
 
 /** `token_type` (RFC 7662) or Keycloak's `typ` naming a refresh token. */

@@ -6,7 +6,7 @@ import type { AuthError } from '../errors/auth-error.js'
 import type { BearerMethod } from '../extract/extract-token.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { AuthInfo } from '../identity/auth-info.js'
-import type { RequestLike } from '../request-like.js'
+import type { RequestLike } from '../request/request-like.js'
 import type { ResourceMetadataOptions } from '../metadata/resolve-resource-metadata.js'
 import type { ReplayStore } from '../dpop/replay-store.js'
 
