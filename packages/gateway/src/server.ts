@@ -50,7 +50,8 @@ import {
   readFormBody,
   type FormBody,
 } from './proxy/form-body.js'
-import { ReverseProxy, writeRaw, type ForwardOptions } from './proxy/reverse-proxy.js'
+import { ReverseProxy, type ForwardOptions } from './proxy/reverse-proxy.js'
+import { writeRaw } from './proxy/write-raw.js'
 
 /** Set by nginx's error-page location when it asks again for the exact answer (see README). */
 const NGINX_RECHECK = 'x-bearerguard-recheck'

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises'
 import { Agent, errors as undiciErrors, upgrade as undiciUpgrade } from 'undici'
 import { withoutHopByHop } from './hop-by-hop.js'
 import { isForwardingHeader, isOverrideHeader } from './request-overrides.js'
+import { writeRaw } from './write-raw.js'
 
 /**
  * How one request is forwarded.
@@ -207,41 +208,4 @@ function sendUpstreamError(res: ServerResponse, status: 502 | 504): void {
     'content-length': Buffer.byteLength(body),
   })
   res.end(body)
-}
-
-/**
- * Writes a whole HTTP/1.1 response on a raw socket (a refused upgrade) and closes it.
- *
- * @example
- * ```ts
- * writeRaw(socket, 401, { 'www-authenticate': 'Bearer realm="api"' }, { error: 'unauthorized' })
- * ```
- */
-export function writeRaw(
-  socket: Duplex,
-  status: number,
-  headers: Record<string, string>,
-  body: object,
-): void {
-  if (!socket.writable) {
-    socket.destroy()
-    return
-  }
-  const text = JSON.stringify(body)
-  const reasons: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    413: 'Content Too Large',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-  }
-  const lines = [`HTTP/1.1 ${status} ${reasons[status] ?? 'Error'}`]
-  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`)
-  lines.push(
-    'content-type: application/json',
-    `content-length: ${Buffer.byteLength(text)}`,
-    'connection: close',
-  )
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`)
 }
