@@ -182,9 +182,30 @@ function forbidden(reason: DenyReason, rule: Rule | undefined, description: stri
   }
 }
 
-function denied(deps: DecideDeps, rule: Rule, error: unknown): Decision {
+/**
+ * A denial: the `allow: false` side of a {@link Decision}.
+ *
+ * @example
+ * ```ts
+ * const denial: Denial = errorDecision(new InvalidTokenError('Token has expired'))
+ * ```
+ */
+export type Denial = Extract<Decision, { allow: false }>
+
+/**
+ * The denial for an error: an `AuthError` as core's `renderError` renders it (a 503 is
+ * `unavailable`, anything else is named by its code), and anything else — a bug — a 500
+ * `{ "error": "server_error" }`. Logging the bug is the caller's part.
+ *
+ * @example
+ * ```ts
+ * errorDecision(new AuthServerUnavailableError('Please retry', 1)) // 503, Retry-After: 1
+ * errorDecision(new TypeError('oops')) // 500 { error: 'server_error' }
+ * ```
+ */
+export function errorDecision(error: unknown, rule: Rule | undefined = undefined): Denial {
   if (!(error instanceof AuthError)) {
-    deps.onUnexpected?.(error)
+    // a bug, not the authorization server: never a 503 that invites a retry
     return {
       allow: false,
       reason: 'error',
@@ -198,4 +219,9 @@ function denied(deps: DecideDeps, rule: Rule, error: unknown): Decision {
   const reason: DenyReason =
     status === 503 ? 'unavailable' : ((error.code ?? 'unauthorized') as DenyReason)
   return { allow: false, reason, rule, status, headers: { ...headers }, body }
+}
+
+function denied(deps: DecideDeps, rule: Rule, error: unknown): Decision {
+  if (!(error instanceof AuthError)) deps.onUnexpected?.(error)
+  return errorDecision(error, rule)
 }

@@ -9,7 +9,6 @@ import {
   canonicalPath,
   createMetadataEndpoint,
   peerCertificate,
-  renderError,
   type MetadataEndpoint,
 } from '@bearerguard/core/adapter'
 import {
@@ -37,7 +36,7 @@ import {
   type OriginalRequest,
 } from './contracts/original-request.js'
 import { fromTraefik } from './contracts/traefik.js'
-import { decide, problemDecision, type DecideDeps, type Decision } from './decide.js'
+import { decide, errorDecision, problemDecision, type DecideDeps, type Decision } from './decide.js'
 import { guardFromConfig } from './guard-from-config.js'
 import { IdentityHeaders } from './identity-headers.js'
 import { readiness } from './ops/health.js'
@@ -51,7 +50,7 @@ import {
   type FormBody,
 } from './proxy/form-body.js'
 import { ReverseProxy, type ForwardOptions } from './proxy/reverse-proxy.js'
-import { writeRaw } from './proxy/write-raw.js'
+import { sendDenial, sendJson } from './send-denial.js'
 
 /** Set by nginx's error-page location when it asks again for the exact answer (see README). */
 const NGINX_RECHECK = 'x-bearerguard-recheck'
@@ -339,12 +338,15 @@ class BearerguardGateway implements Gateway {
         const tooLarge = error instanceof FormBodyTooLargeError
         const status = tooLarge ? 413 : 400
         if (!res.headersSent && !res.destroyed) {
-          res.setHeader('connection', 'close')
-          sendJson(res, status, {
-            error: 'invalid_request',
-            error_description: tooLarge
-              ? 'The form body is too large'
-              : 'The form body could not be read',
+          sendDenial(res, {
+            status,
+            headers: { connection: 'close' },
+            body: {
+              error: 'invalid_request',
+              error_description: tooLarge
+                ? 'The form body is too large'
+                : 'The form body could not be read',
+            },
           })
         }
         return
@@ -370,8 +372,7 @@ class BearerguardGateway implements Gateway {
   #handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
     if (this.#draining) {
-      const { status, headers, body } = renderError(SHUTTING_DOWN)
-      writeRaw(socket, status, headers, body)
+      sendDenial(socket, SHUTTING_DOWN)
       return
     }
     const started = process.hrtime.bigint()
@@ -380,7 +381,7 @@ class BearerguardGateway implements Gateway {
     void Promise.resolve(outcome).then(async (decision) => {
       this.#record('proxy', req, original, decision, started)
       if (!decision.allow) {
-        writeRaw(socket, decision.status, decision.headers, decision.body)
+        sendDenial(socket, decision)
         return
       }
       this.#upgraded.add(socket)
@@ -496,7 +497,7 @@ class BearerguardGateway implements Gateway {
     const fail = (error: unknown) => {
       // a bug, not the authorization server: a 500, never a 503 that invites a retry
       this.logger.error({ err: { message: (error as Error)?.message } }, 'request failed')
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' })
+      if (!res.headersSent) sendDenial(res, errorDecision(error))
       else res.destroy()
     }
     try {
@@ -560,26 +561,25 @@ class BearerguardGateway implements Gateway {
 }
 
 /** A 200 on nginx's second look means the first answer is gone: ask the client to retry. */
-const RECHECK_ALLOWED: Decision = unavailable(new AuthServerUnavailableError('Please retry', 1))
+const RECHECK_ALLOWED = errorDecision(new AuthServerUnavailableError('Please retry', 1))
 
 /** An upgrade asked for while the gateway is shutting down. */
-const SHUTTING_DOWN = new AuthServerUnavailableError('The gateway is shutting down', 1)
-
-/** The denial of a 503, rendered as every other one. */
-function unavailable(error: AuthServerUnavailableError): Decision {
-  const { status, headers, body } = renderError(error)
-  return { allow: false, reason: 'unavailable', rule: undefined, status, headers, body }
-}
+const SHUTTING_DOWN = errorDecision(
+  new AuthServerUnavailableError('The gateway is shutting down', 1),
+)
 
 /** How an allowed request is forwarded, but for the identity the decision adds. */
 type Forward = Omit<ForwardOptions, 'identity'>
 
-function sendDenial(res: ServerResponse, decision: Extract<Decision, { allow: false }>): void {
-  sendJson(res, decision.status, decision.body, decision.headers)
+function sendNotFound(res: ServerResponse): void {
+  sendDenial(res, NOT_FOUND)
 }
 
-function sendNotFound(res: ServerResponse): void {
-  sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' })
+/** Any path of the decision API (or of the operations listener) that is not one of its endpoints. */
+const NOT_FOUND = {
+  status: 404,
+  headers: {},
+  body: { error: 'not_found', error_description: 'No such endpoint' },
 }
 
 /** The proxy's refusal of a request target that is neither origin- nor absolute-form. */
@@ -615,22 +615,6 @@ function countHeader(rawHeaders: readonly string[], name: string): number {
     if ((rawHeaders[i] as string).toLowerCase() === name) count++
   }
   return count
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    'cache-control': 'no-store',
-  })
-  res.end(text)
 }
 
 function listenOn(server: Server, host: string, port: number): Promise<AddressInfo> {
