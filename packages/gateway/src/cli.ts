@@ -12,7 +12,7 @@ import { Command } from 'commander'
 import { GatewayConfigError } from './config/config-error.js'
 import { loadConfig } from './config/load.js'
 import { stdoutSink } from './ops/stdout-destination.js'
-import { createGateway } from './server.js'
+import { createGateway } from './gateway.js'
 
 /** How long the last log lines get to reach stdout before the process exits. */
 const FLUSH_MS = 250

@@ -4,7 +4,7 @@ export {
   type GatewayAddresses,
   type GatewayOptions,
   type GatewayConfigObject,
-} from './server.js'
+} from './gateway.js'
 export { loadConfig, parseConfig, type CheckedConfig } from './config/load.js'
 export { GatewayConfigError, type ConfigIssue } from './config/config-error.js'
 export {
