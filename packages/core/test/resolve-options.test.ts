@@ -21,15 +21,23 @@ function fails(options: unknown, option: string, message: RegExp) {
 describe('resolveOptions: defaults', () => {
   it('resolves the documented defaults', () => {
     const r = resolveOptions(base)
-    expect(r.typ).toBe('lenient')
-    expect(r.clockTolerance).toBe(30)
-    expect(r.requiredClaims).toEqual(['exp'])
+    expect(r.jwt).toEqual({
+      typ: 'lenient',
+      clockTolerance: 30,
+      maxTokenAge: undefined,
+      requiredClaims: ['exp'],
+    })
     expect(r.scopeClaims).toEqual(['scope', 'scp'])
-    expect(r.bearerMethods).toEqual(['header'])
-    expect(r.optional).toBe(false)
-    expect(r.errorDescriptions).toBe(true)
-    expect(r.maxTokenLength).toBe(16_384)
-    expect(r.jwksCooldownMs).toBeLessThanOrEqual(5000)
+    expect(r.request).toEqual({
+      bearerMethods: ['header'],
+      optional: false,
+      maxTokenLength: 16_384,
+    })
+    expect(r.challenge).toMatchObject({ realm: undefined, errorDescriptions: true })
+    expect(r.keys.cooldownMs).toBeLessThanOrEqual(5000)
+    expect(r.http).toMatchObject({ timeout: 5000, maxBytes: 512 * 1024 })
+    expect(r.tokenFormat).toBe('jwt')
+    expect(r.jwtCache).toEqual({ max: 10_000, ttl: 300 })
     const iss = r.issuers.get(base.issuer)
     expect(iss?.keys).toEqual({ kind: 'discovery' })
     expect(iss?.audiences).toEqual([base.audience])

@@ -30,4 +30,4 @@ export {
   type MetadataEndpoint,
   type MetadataEndpointOptions,
   type MetadataResponse,
-} from '../metadata/metadata-endpoint.js'
+} from './metadata-endpoint.js'

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { InvalidDpopProofError, InvalidTokenError } from '../errors/auth-error.js'
 import type { AuthInfoBase } from '../identity/build-auth-info.js'
 import { headerValues, type RequestLike } from '../request/request-like.js'
-import type { ResolvedDpop } from '../options/resolve-dpop.js'
+import type { DpopSettings } from './dpop-settings.js'
 import { verifyDpopProof } from './verify-proof.js'
 
 /** Whether `auth` may only be used with a DPoP proof. */
@@ -28,7 +28,7 @@ export function isDpopBound(auth: AuthInfoBase): boolean {
  * checkBearerUse(base, dpop.mode)
  * ```
  */
-export function checkBearerUse(auth: AuthInfoBase | undefined, mode: ResolvedDpop['mode']): void {
+export function checkBearerUse(auth: AuthInfoBase | undefined, mode: DpopSettings['mode']): void {
   if (auth && isDpopBound(auth)) {
     throw new InvalidTokenError('DPoP-bound token must be sent with the DPoP scheme and a proof')
   }
@@ -50,7 +50,7 @@ export async function checkDpopUse(
   auth: AuthInfoBase,
   request: RequestLike,
   token: string,
-  dpop: ResolvedDpop,
+  dpop: DpopSettings,
   nowMs: number,
 ): Promise<void> {
   const bound = auth.confirmation?.jkt

@@ -11,7 +11,7 @@ import {
   InvalidTokenError,
   UnauthorizedError,
 } from '../errors/auth-error.js'
-import { rendered, type ChallengeSettings, type RequestScheme } from '../errors/render-error.js'
+import { rendered, type RequestScheme } from '../errors/render-error.js'
 import { extractToken, type ExtractedToken } from '../extract/extract-token.js'
 import { redactRequest } from '../hooks/redact-request.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
@@ -23,7 +23,7 @@ import {
   buildResourceMetadata,
   type ProtectedResourceMetadata,
 } from '../metadata/resource-metadata.js'
-import type { ResolvedOptions } from '../options/resolve-options.js'
+import type { GuardSettings } from '../options/guard-settings.js'
 import type { RequestLike } from '../request/request-like.js'
 import { checkScopes } from '../scopes/scope-requirement.js'
 import { checkBearerUse, checkCertificateBinding, checkDpopUse } from '../dpop/sender-constraint.js'
@@ -33,7 +33,7 @@ import {
   type RouteRequirement,
 } from '../stepup/step-up-requirement.js'
 import type { Guard } from './create-guard.js'
-import { httpOptions, IssuerDiscovery, keySourceFor } from './issuer-keys.js'
+import { IssuerDiscovery, keySourceFor } from './issuer-keys.js'
 import { TokenMiss, TokenVerifier } from './token-verifier.js'
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
@@ -47,51 +47,39 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
  * ```
  */
 export class BearerGuard implements Guard {
-  readonly #options: ResolvedOptions
-  readonly #challenge: ChallengeSettings
+  readonly #settings: GuardSettings
   readonly #discovery: IssuerDiscovery
   readonly #issuers: Map<string, TrustedIssuer>
   readonly #opaque: OpaqueTokenVerifier | undefined
   readonly #tokens: TokenVerifier
   #closed = false
 
-  constructor(options: ResolvedOptions) {
-    this.#options = options
-    this.#challenge = {
-      realm: options.realm,
-      errorDescriptions: options.errorDescriptions,
-      dpop: options.dpop,
-      resourceMetadataUrl: options.resourceMetadata?.url,
-    }
-    this.#discovery = new IssuerDiscovery(httpOptions(options))
+  constructor(settings: GuardSettings) {
+    this.#settings = settings
+    this.#discovery = new IssuerDiscovery(settings.http)
     this.#issuers = new Map(
-      [...options.issuers].map(([iss, config]) => [
+      [...settings.issuers].map(([iss, config]) => [
         iss,
-        { config, keys: keySourceFor(config, options, this.#discovery) },
+        { config, keys: keySourceFor(config, settings.keys, settings.http, this.#discovery) },
       ]),
     )
     this.#opaque = this.#opaqueVerifier()
     this.#tokens = new TokenVerifier({
       issuers: this.#issuers,
-      policy: {
-        typ: options.typ,
-        clockTolerance: options.clockTolerance,
-        maxTokenAge: options.maxTokenAge,
-        requiredClaims: options.requiredClaims,
-      },
-      scopeClaims: options.scopeClaims,
-      tokenFormat: options.tokenFormat,
-      jwtCache: options.jwtCache,
+      policy: settings.jwt,
+      scopeClaims: settings.scopeClaims,
+      tokenFormat: settings.tokenFormat,
+      jwtCache: settings.jwtCache,
       opaque: this.#opaque,
     })
   }
 
   get resourceMetadataUrl(): string | undefined {
-    return this.#options.resourceMetadata?.url
+    return this.#settings.resourceMetadata?.url
   }
 
   metadata(options: { scopes?: readonly string[] } = {}): ProtectedResourceMetadata {
-    const settings = this.#options.resourceMetadata
+    const settings = this.#settings.resourceMetadata
     if (!settings) {
       throw new Error(
         'bearerguard: metadata() needs the guard option "resourceMetadata" (e.g. resourceMetadata: true)',
@@ -108,20 +96,17 @@ export class BearerGuard implements Guard {
     let found: ExtractedToken | undefined
     try {
       if (this.#closed) throw new AuthServerUnavailableError('The guard is closed', 5)
-      found = extractToken(
-        request,
-        this.#options.bearerMethods,
-        this.#options.dpop.mode !== 'disabled',
-      )
+      const { request: accepted, dpop } = this.#settings
+      found = extractToken(request, accepted.bearerMethods, dpop.mode !== 'disabled')
       if (!found) {
-        if (this.#options.optional) return undefined
+        if (accepted.optional) return undefined
         throw new UnauthorizedError()
       }
       // what is refused before anything is verified, in one order
-      if (found.token.length > this.#options.maxTokenLength) {
+      if (found.token.length > accepted.maxTokenLength) {
         throw new InvalidTokenError('Token is too long')
       }
-      if (found.scheme === 'Bearer' && this.#options.dpop.mode === 'required') {
+      if (found.scheme === 'Bearer' && dpop.mode === 'required') {
         checkBearerUse(undefined, 'required')
       }
       const looked = this.#tokens.lookup(found.token, Date.now())
@@ -144,7 +129,7 @@ export class BearerGuard implements Guard {
     try {
       const base = looked instanceof TokenMiss ? await this.#tokens.verify(looked) : looked
       if (found.scheme === 'DPoP') {
-        await checkDpopUse(base, request, found.token, this.#options.dpop, Date.now())
+        await checkDpopUse(base, request, found.token, this.#settings.dpop, Date.now())
       }
       return this.#accept(base, found, request)
     } catch (error) {
@@ -158,10 +143,11 @@ export class BearerGuard implements Guard {
    * its certificate — then the request's identity.
    */
   #accept(base: AuthInfoBase, found: ExtractedToken, request: RequestLike): AuthInfo {
-    if (found.scheme === 'Bearer') checkBearerUse(base, this.#options.dpop.mode)
-    checkCertificateBinding(base, request, this.#options.certificateHeader)
+    if (found.scheme === 'Bearer') checkBearerUse(base, this.#settings.dpop.mode)
+    checkCertificateBinding(base, request, this.#settings.certificateHeader)
     const auth: AuthInfo = { ...base, scheme: found.scheme, tokenSource: found.method }
-    if (this.#options.onAuthenticated) this.#notify(this.#options.onAuthenticated, auth, request)
+    const { onAuthenticated } = this.#settings.hooks
+    if (onAuthenticated) this.#notify(onAuthenticated, auth, request)
     return auth
   }
 
@@ -171,26 +157,27 @@ export class BearerGuard implements Guard {
    */
   #reject(error: unknown, request: RequestLike, scheme: RequestScheme): unknown {
     if (!(error instanceof AuthError)) return error
-    const rejection = rendered(error, this.#challenge, scheme ?? this.#schemeOf(request))
-    if (this.#options.onRejected) this.#notify(this.#options.onRejected, rejection, request)
+    const rejection = rendered(error, this.#settings.challenge, scheme ?? this.#schemeOf(request))
+    const { onRejected } = this.#settings.hooks
+    if (onRejected) this.#notify(onRejected, rejection, request)
     return rejection
   }
 
   #opaqueVerifier(): OpaqueTokenVerifier | undefined {
-    const config = this.#options.introspection
+    const config = this.#settings.introspection
     if (!config) return undefined
     const issuer = this.#issuers.get(config.issuer) as TrustedIssuer
     const endpoint = config.endpoint
     return new OpaqueTokenVerifier({
       config,
-      http: httpOptions(this.#options),
+      http: this.#settings.http,
       endpoint: async () =>
         endpoint ?? this.#discovery.endpoint(config.issuer, 'introspection_endpoint'),
       policy: {
         audiences: issuer.config.audiences,
         requireAudience: config.requireAudience,
         trustedIssuers: new Set(this.#issuers.keys()),
-        clockTolerance: this.#options.clockTolerance,
+        clockTolerance: this.#settings.jwt.clockTolerance,
       },
       issuerKeys: { algorithms: issuer.config.algorithms, keys: issuer.keys },
     })
@@ -217,19 +204,19 @@ export class BearerGuard implements Guard {
       if (!auth) throw new UnauthorizedError()
       for (const r of requirements) {
         if (isStepUpRequirement(r)) {
-          checkStepUp(auth.claims, r, Date.now() / 1000, this.#options.clockTolerance)
+          checkStepUp(auth.claims, r, Date.now() / 1000, this.#settings.jwt.clockTolerance)
         } else {
           checkScopes(auth.scopes, r)
         }
       }
     } catch (error) {
-      if (error instanceof AuthError) throw rendered(error, this.#challenge, auth?.scheme)
+      if (error instanceof AuthError) throw rendered(error, this.#settings.challenge, auth?.scheme)
       throw error
     }
   }
 
   async ready(): Promise<void> {
-    const introspection = this.#options.introspection
+    const introspection = this.#settings.introspection
     try {
       await Promise.all([
         ...[...this.#issuers.values()].map((issuer) => issuer.keys.warm()),
@@ -239,7 +226,7 @@ export class BearerGuard implements Guard {
         this.#opaque ? unavailableOnFailure(this.#opaque.credentials()) : undefined,
       ])
     } catch (error) {
-      if (error instanceof AuthError) throw rendered(error, this.#challenge)
+      if (error instanceof AuthError) throw rendered(error, this.#settings.challenge)
       throw error
     }
   }
@@ -252,7 +239,7 @@ export class BearerGuard implements Guard {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    await this.#options.introspection?.store.close?.()
+    await this.#settings.introspection?.store.close?.()
   }
 
   responseHeaders(auth: AuthInfo): Readonly<Record<string, string>> {
@@ -260,7 +247,7 @@ export class BearerGuard implements Guard {
     const headers: Record<string, string> = {}
     if (auth.tokenSource === 'query') headers['cache-control'] = 'private'
     if (auth.scheme === 'DPoP') {
-      const nonce = this.#options.dpop.nonces?.current(Date.now())
+      const nonce = this.#settings.dpop.nonces?.current(Date.now())
       if (nonce) headers['dpop-nonce'] = nonce
     }
     return headers
@@ -268,7 +255,7 @@ export class BearerGuard implements Guard {
 
   /** The scheme a request's Authorization header names, for a request extraction refused. */
   #schemeOf(request: RequestLike): RequestScheme {
-    if (this.#options.dpop.mode === 'disabled') return undefined
+    if (this.#settings.dpop.mode === 'disabled') return undefined
     const header = request.headers.authorization
     const value = typeof header === 'string' ? header : header?.[0]
     return value !== undefined && /^[ \t]*dpop(?:[ \t]|$)/i.test(value) ? 'DPoP' : undefined

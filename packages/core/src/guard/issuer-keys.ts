@@ -12,16 +12,12 @@ import type { KeySource } from '../keys/key-source.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import { RemoteKeySet } from '../keys/remote-key-set.js'
 import { SecretKeySource, StaticKeySet } from '../keys/static-key-sources.js'
-import type { ResolvedIssuer, ResolvedOptions } from '../options/resolve-options.js'
+import type { IssuerSettings } from '../jwt/issuer-settings.js'
+import type { KeyCacheSettings } from '../keys/key-spec.js'
 
 /** Metadata is refreshed hourly in the background, and used for a day while unreachable. */
 const METADATA_MAX_AGE = 3_600_000
 const METADATA_STALE_AFTER = 86_400_000
-
-/** The HTTP settings every call to an authorization server uses. */
-export function httpOptions(options: ResolvedOptions): FetchJsonOptions {
-  return { fetch: options.fetch, timeout: options.timeoutMs, maxBytes: options.maxResponseSize }
-}
 
 /**
  * One lazily fetched discovery document per issuer, shared by everything that needs it, with
@@ -65,12 +61,13 @@ export class IssuerDiscovery {
 /**
  * @example
  * ```ts
- * const keys = keySourceFor(resolved.issuers.get(iss)!, resolved, discovery)
+ * const keys = keySourceFor(settings.issuers.get(iss)!, settings.keys, settings.http, discovery)
  * ```
  */
 export function keySourceFor(
-  issuer: ResolvedIssuer,
-  options: ResolvedOptions,
+  issuer: IssuerSettings,
+  keys: KeyCacheSettings,
+  http: FetchJsonOptions,
   discovery: IssuerDiscovery,
 ): KeySource {
   const spec = issuer.keys
@@ -83,10 +80,10 @@ export function keySourceFor(
     case 'discovery': {
       const uri = spec.kind === 'jwks' ? spec.uri : undefined
       return new RemoteKeySet(async () => uri ?? discovery.endpoint(issuer.issuer, 'jwks_uri'), {
-        http: httpOptions(options),
-        cooldown: options.jwksCooldownMs,
-        maxAge: options.jwksCacheMaxAgeMs,
-        staleWindow: options.jwksStaleWindowMs,
+        http,
+        cooldown: keys.cooldownMs,
+        maxAge: keys.maxAgeMs,
+        staleWindow: keys.staleWindowMs,
       })
     }
   }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
 import type { KeyObject } from 'node:crypto'
-import type { ClientAuth } from '../options/resolve-introspection.js'
+import type { ClientAuth } from './introspection-settings.js'
 
 /** What client authentication adds to a request. */
 export interface ClientCredentials {

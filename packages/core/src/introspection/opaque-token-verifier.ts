@@ -15,7 +15,7 @@ import { UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
 import { isUpstreamFailure } from '../http/is-upstream-failure.js'
 import type { KeySource } from '../keys/key-source.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
-import type { ResolvedIntrospection } from '../options/resolve-introspection.js'
+import type { IntrospectionSettings } from './introspection-settings.js'
 import type { IntrospectionCacheEntry } from './cache-store.js'
 import { checkIntrospection, type IntrospectionPolicy } from './check-introspection.js'
 import { clientAuthenticator, type ClientCredentials } from './client-auth.js'
@@ -23,7 +23,7 @@ import { introspect } from './introspect.js'
 import { IntrospectionCache, introspectionCacheKey } from './introspection-cache.js'
 
 export interface OpaqueTokenVerifierDeps {
-  config: ResolvedIntrospection
+  config: IntrospectionSettings
   http: FetchJsonOptions
   /** The endpoint: configured, or from the issuer's discovery document. */
   endpoint: () => Promise<string>

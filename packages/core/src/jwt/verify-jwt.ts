@@ -7,7 +7,7 @@
 import type { JWSHeaderParameters } from 'jose'
 import { InvalidTokenError } from '../errors/auth-error.js'
 import type { KeySource } from '../keys/key-source.js'
-import type { ResolvedIssuer } from '../options/resolve-options.js'
+import type { IssuerSettings } from './issuer-settings.js'
 import { checkClaims, RFC9068_REQUIRED_CLAIMS } from './check-claims.js'
 import { checkHeader, type TypPolicy } from './check-header.js'
 import { peekJwt } from './peek-jwt.js'
@@ -15,7 +15,7 @@ import { signatureValid } from './verify-signature.js'
 
 /** A trusted issuer with its key source. */
 export interface TrustedIssuer {
-  config: ResolvedIssuer
+  config: IssuerSettings
   keys: KeySource
 }
 

@@ -7,7 +7,7 @@ import type { BearerMethod } from '../extract/extract-token.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import type { RequestLike } from '../request/request-like.js'
-import type { ResourceMetadataOptions } from '../metadata/resolve-resource-metadata.js'
+import type { ResourceMetadataOptions } from './resolve-resource-metadata.js'
 import type { ReplayStore } from '../dpop/replay-store.js'
 
 /**

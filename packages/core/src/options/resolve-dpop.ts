@@ -1,16 +1,10 @@
 /** Validates and resolves `dpop` (the zod schema has checked shapes). */
 import { DpopNonces } from '../dpop/dpop-nonces.js'
 import { MemoryReplayStore } from '../dpop/replay-store.js'
-import type { DpopPolicy } from '../dpop/verify-proof.js'
+import type { DpopSettings } from '../dpop/dpop-settings.js'
 import { DEFAULT_DPOP_ALGORITHMS, type GuardOptions } from './guard-options.js'
 import { GuardOptionError } from './option-error.js'
 import { secretBytes } from './secret-bytes.js'
-
-export type DpopMode = 'allowed' | 'required' | 'disabled'
-
-export interface ResolvedDpop extends DpopPolicy {
-  mode: DpopMode
-}
 
 const ASYMMETRIC = new Set<string>(DEFAULT_DPOP_ALGORITHMS)
 
@@ -20,7 +14,7 @@ const ASYMMETRIC = new Set<string>(DEFAULT_DPOP_ALGORITHMS)
  * const dpop = resolveDpop({ issuer, audience, dpop: 'required' }, 30)
  * ```
  */
-export function resolveDpop(o: GuardOptions, clockTolerance: number): ResolvedDpop {
+export function resolveDpop(o: GuardOptions, clockTolerance: number): DpopSettings {
   const given = typeof o.dpop === 'string' ? { mode: o.dpop } : (o.dpop ?? {})
   const algorithms = given.algorithms ?? [...DEFAULT_DPOP_ALGORITHMS]
   for (const alg of algorithms) {

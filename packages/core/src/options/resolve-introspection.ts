@@ -1,39 +1,15 @@
 /** Validates and resolves `introspection` and `tokenFormat` (the zod schema has checked shapes). */
-import type { KeyObject } from 'node:crypto'
-import type { CryptoKey, JWK } from 'jose'
-import { MemoryCacheStore, type CacheStore } from '../introspection/cache-store.js'
+import type { JWK } from 'jose'
+import { MemoryCacheStore } from '../introspection/cache-store.js'
+import type {
+  ClientAuth,
+  IntrospectionSettings,
+  TokenFormat,
+} from '../introspection/introspection-settings.js'
 import { isHttpUrl } from '../http/is-http-url.js'
+import type { IssuerSettings } from '../jwt/issuer-settings.js'
 import type { GuardOptions, IntrospectionAuthMethod } from './guard-options.js'
 import { GuardOptionError } from './option-error.js'
-import type { ResolvedIssuer } from './resolve-options.js'
-
-/** How requests to the introspection endpoint are authenticated. */
-export type ClientAuth =
-  | { method: 'client_secret_basic' | 'client_secret_post'; clientId: string; clientSecret: string }
-  | {
-      method: 'private_key_jwt'
-      clientId: string
-      privateKey: JWK | CryptoKey | KeyObject
-      alg: string
-      kid: string | undefined
-    }
-
-export interface ResolvedIntrospection {
-  /** The issuer whose introspection endpoint this is. */
-  issuer: string
-  /** Configured endpoint, or undefined to discover it. */
-  endpoint: string | undefined
-  auth: ClientAuth
-  signedResponses: boolean
-  requireAudience: boolean
-  timeoutMs: number
-  /** 0 = no caching. */
-  ttlMs: number
-  negativeTtlMs: number
-  store: CacheStore
-}
-
-export type TokenFormat = 'jwt' | 'opaque' | 'auto'
 
 /**
  * @example
@@ -43,8 +19,8 @@ export type TokenFormat = 'jwt' | 'opaque' | 'auto'
  */
 export function resolveIntrospection(
   o: GuardOptions,
-  issuers: ReadonlyMap<string, ResolvedIssuer>,
-): { introspection: ResolvedIntrospection | undefined; tokenFormat: TokenFormat } {
+  issuers: ReadonlyMap<string, IssuerSettings>,
+): { introspection: IntrospectionSettings | undefined; tokenFormat: TokenFormat } {
   const i = o.introspection
   const tokenFormat = o.tokenFormat ?? (i ? 'auto' : 'jwt')
   if (!i) {

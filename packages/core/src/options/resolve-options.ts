@@ -4,11 +4,16 @@
  * whose shape is right. Every problem found is reported at once, in one
  * {@link GuardOptionError} naming each option and the fix.
  */
-import type { JSONWebKeySet, JWK } from 'jose'
-import { z } from 'zod'
-import type { BearerMethod } from '../extract/extract-token.js'
+import type { KeyObject } from 'node:crypto'
+import type { CryptoKey, JSONWebKeySet, JWK } from 'jose'
+import type { ReplayStore } from '../dpop/replay-store.js'
 import type { FetchLike } from '../http/fetch-json.js'
-import type { TypPolicy } from '../jwt/check-header.js'
+import type { CacheStore } from '../introspection/cache-store.js'
+import { z } from 'zod'
+import type { DpopSettings } from '../dpop/dpop-settings.js'
+import type { BearerMethod } from '../extract/extract-token.js'
+import type { IssuerSettings } from '../jwt/issuer-settings.js'
+import type { KeySpec } from '../keys/key-spec.js'
 import {
   DEFAULT_ALGORITHMS,
   HMAC_ALGORITHMS,
@@ -18,81 +23,41 @@ import {
 import { GuardOptionError } from './option-error.js'
 import { secretBytes } from './secret-bytes.js'
 import { isHttpUrl } from '../http/is-http-url.js'
-import { resolveDpop, type ResolvedDpop } from './resolve-dpop.js'
+import type { GuardSettings } from './guard-settings.js'
+import { resolveDpop } from './resolve-dpop.js'
+import { resolveIntrospection } from './resolve-introspection.js'
 import {
   resolveResourceMetadata,
   resourceMetadataSchema,
   resourceSchema,
-} from '../metadata/resolve-resource-metadata.js'
-import type { ResolvedResourceMetadata } from '../metadata/resource-metadata.js'
-import {
-  resolveIntrospection,
-  type ResolvedIntrospection,
-  type TokenFormat,
-} from './resolve-introspection.js'
+} from './resolve-resource-metadata.js'
 
 /** JWS algorithms bearerguard knows (RFC 7518 §3.1, RFC 8037). */
 const KNOWN_ALGORITHMS = new Set<string>([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
 
-/** Where one issuer's keys come from. */
-export type KeySpec =
-  | { kind: 'discovery' }
-  | { kind: 'jwks'; uri: string }
-  | { kind: 'static'; jwks: JSONWebKeySet }
-  | { kind: 'secret'; secret: Uint8Array }
-
-export interface ResolvedIssuer {
-  issuer: string
-  audiences: string[]
-  algorithms: Set<string>
-  keys: KeySpec
-}
-
-export interface ResolvedOptions {
-  issuers: Map<string, ResolvedIssuer>
-  typ: TypPolicy
-  clockTolerance: number
-  maxTokenAge: number | undefined
-  requiredClaims: string[]
-  scopeClaims: string[]
-  bearerMethods: BearerMethod[]
-  optional: boolean
-  realm: string | undefined
-  /** RFC 9728 metadata settings; undefined when `resourceMetadata` is not set. */
-  resourceMetadata: ResolvedResourceMetadata | undefined
-  errorDescriptions: boolean
-  fetch: FetchLike
-  maxTokenLength: number
-  jwksCooldownMs: number
-  jwksCacheMaxAgeMs: number
-  jwksStaleWindowMs: number
-  timeoutMs: number
-  maxResponseSize: number
-  jwtCache: { max: number; ttl: number } | undefined
-  introspection: ResolvedIntrospection | undefined
-  tokenFormat: TokenFormat
-  dpop: ResolvedDpop
-  /** A trusted header carrying the client certificate (RFC 9440), lower-cased; or undefined. */
-  certificateHeader: string | undefined
-  onAuthenticated: GuardOptions['onAuthenticated']
-  onRejected: GuardOptions['onRejected']
-}
-
 const nonEmpty = z.string().min(1, 'must be a non-empty string')
 const stringOrList = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must not be empty')])
 const url = nonEmpty.refine(isHttpUrl, 'must be an absolute http(s) URL')
-const jwk = z.looseObject({ kty: nonEmpty })
+/** A JWK: checked for its `kty`, typed as jose's `JWK` (the rest is jose's to check). */
+const jwk = z.looseObject({ kty: nonEmpty }) as unknown as z.ZodType<JWK, JWK>
 const jwks = z.union([z.array(jwk), z.object({ keys: z.array(jwk) })])
-const secret = z.union([z.string(), z.instanceof(Uint8Array)], {
+const secret = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array)], {
   error: 'must be a string or a Uint8Array',
 })
 const algorithms = z.array(nonEmpty).min(1, 'must list at least one algorithm')
 const seconds = z.number().finite().nonnegative('must be zero or more seconds')
 const positiveInt = z.number().int().positive('must be a positive integer')
-const fn = z.custom<(...args: never[]) => unknown>(
-  (v) => typeof v === 'function',
-  'must be a function',
-)
+/** A function option, typed as declared in {@link GuardOptions}. */
+const fn = <F>() => z.custom<F>((v) => typeof v === 'function', 'must be a function')
+/** An object with the methods of `T`, typed `T`. */
+const withMethods = <T>(methods: readonly string[], message: string) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    message,
+  )
 
 const introspection = z.strictObject({
   endpoint: url.optional(),
@@ -101,7 +66,7 @@ const introspection = z.strictObject({
   clientSecret: nonEmpty.optional(),
   authMethod: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).optional(),
   privateKey: z
-    .custom<object>(
+    .custom<JWK | CryptoKey | KeyObject>(
       (v) => typeof v === 'object' && v !== null,
       'must be a JWK, KeyObject or CryptoKey',
     )
@@ -116,17 +81,10 @@ const introspection = z.strictObject({
       ttl: seconds.optional(),
       negativeTtl: seconds.optional(),
       max: positiveInt.optional(),
-      store: z
-        .custom<object>(
-          (v) =>
-            typeof v === 'object' &&
-            v !== null &&
-            ['get', 'set', 'delete'].every(
-              (m) => typeof (v as Record<string, unknown>)[m] === 'function',
-            ),
-          'must be a CacheStore (an object with get, set and delete)',
-        )
-        .optional(),
+      store: withMethods<CacheStore>(
+        ['get', 'set', 'delete'],
+        'must be a CacheStore (an object with get, set and delete)',
+      ).optional(),
     })
     .optional(),
 })
@@ -140,7 +98,16 @@ const issuerConfig = z.strictObject({
   secret: secret.optional(),
 })
 
-const schema = z.strictObject({
+/**
+ * The shape of {@link GuardOptions}, checked by zod. A type-level test pins `z.input<typeof
+ * guardOptionsSchema>` to `GuardOptions`, so the two declarations cannot drift apart.
+ *
+ * @example
+ * ```ts
+ * guardOptionsSchema.safeParse({ issuer: "https://as.example.com", audience: "api" }).success // true
+ * ```
+ */
+export const guardOptionsSchema = z.strictObject({
   issuer: z.union([
     nonEmpty,
     issuerConfig,
@@ -165,7 +132,7 @@ const schema = z.strictObject({
   resource: resourceSchema.optional(),
   resourceMetadata: resourceMetadataSchema.optional(),
   errorDescriptions: z.boolean().optional(),
-  fetch: fn.optional(),
+  fetch: fn<FetchLike>().optional(),
   maxTokenLength: positiveInt.optional(),
   jwksCooldown: seconds.optional(),
   jwksCacheMaxAge: seconds.optional(),
@@ -190,15 +157,10 @@ const schema = z.strictObject({
         mode: z.enum(['allowed', 'required', 'disabled']).optional(),
         algorithms: algorithms.optional(),
         maxAge: z.number().finite().positive('must be a positive number of seconds').optional(),
-        replayStore: z
-          .custom<object>(
-            (v) =>
-              typeof v === 'object' &&
-              v !== null &&
-              typeof (v as Record<string, unknown>).claim === 'function',
-            'must be a ReplayStore (an object with claim(key, ttlMs))',
-          )
-          .optional(),
+        replayStore: withMethods<ReplayStore>(
+          ['claim'],
+          'must be a ReplayStore (an object with claim(key, ttlMs))',
+        ).optional(),
         nonce: z
           .union([
             z.boolean(),
@@ -222,12 +184,12 @@ const schema = z.strictObject({
         .optional(),
     })
     .optional(),
-  onAuthenticated: fn.optional(),
-  onRejected: fn.optional(),
+  onAuthenticated: fn<NonNullable<GuardOptions['onAuthenticated']>>().optional(),
+  onRejected: fn<NonNullable<GuardOptions['onRejected']>>().optional(),
 })
 
 const NO_DPOP = { mode: 'disabled', algorithms: [] } as const satisfies Pick<
-  ResolvedDpop,
+  DpopSettings,
   'mode' | 'algorithms'
 >
 
@@ -244,13 +206,13 @@ type Problems = Array<{ option: string; problem: string }>
  * const resolved = resolveOptions({ issuer: 'https://as.example.com', audience: 'api' })
  * ```
  */
-export function resolveOptions(options: GuardOptions): ResolvedOptions {
+export function resolveOptions(options: GuardOptions): GuardSettings {
   if (typeof options !== 'object' || options === null) {
     throw new GuardOptionError('options', 'must be an object with at least `issuer` and `audience`')
   }
   const problems: Problems = []
   let o = options
-  const parsed = schema.safeParse(options)
+  const parsed = guardOptionsSchema.safeParse(options)
   if (!parsed.success) {
     problems.push(...shapeProblems(parsed.error, options))
     const wrong = new Set(problems.map((p) => topLevelOf(p.option)))
@@ -261,7 +223,7 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
       Object.entries(options).filter(([name]) => !wrong.has(name)),
     ) as unknown as GuardOptions
   }
-  let resolved: ResolvedOptions | undefined
+  let resolved: GuardSettings | undefined
   try {
     resolved = resolveShaped(o, problems)
   } catch (error) {
@@ -296,7 +258,7 @@ function collect<T>(problems: Problems, work: () => T): T | undefined {
 }
 
 /** The options resolved, with the problems of the rules that tie them together added. */
-function resolveShaped(o: GuardOptions, problems: Problems): ResolvedOptions | undefined {
+function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | undefined {
   const before = problems.length
   const entries = (Array.isArray(o.issuer) ? o.issuer : [o.issuer]).map((entry) =>
     typeof entry === 'string' ? { issuer: entry } : entry,
@@ -312,7 +274,7 @@ function resolveShaped(o: GuardOptions, problems: Problems): ResolvedOptions | u
       }
     }
   }
-  const issuers = new Map<string, ResolvedIssuer>()
+  const issuers = new Map<string, IssuerSettings>()
   const seen = new Set<string>()
   entries.forEach((entry, index) => {
     const where = Array.isArray(o.issuer) ? `issuer[${index}]` : 'issuer'
@@ -339,34 +301,47 @@ function resolveShaped(o: GuardOptions, problems: Problems): ResolvedOptions | u
     ? collect(problems, () => resolveIntrospection(o, issuers))
     : undefined
   if (problems.length > before || !dpop || !metadata || !introspection) return undefined
+  const errorDescriptions = o.errorDescriptions ?? true
   return {
-    ...metadata,
-    ...introspection,
     issuers,
-    typ: o.typ ?? 'lenient',
-    clockTolerance,
-    maxTokenAge: o.maxTokenAge,
-    requiredClaims: o.requiredClaims ?? ['exp'],
-    scopeClaims: Array.isArray(scopeClaim) ? scopeClaim : [scopeClaim],
-    bearerMethods,
-    optional: o.optional ?? false,
-    realm: o.realm,
-    errorDescriptions: o.errorDescriptions ?? true,
-    fetch: o.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    maxTokenLength: o.maxTokenLength ?? 16_384,
-    jwksCooldownMs: (o.jwksCooldown ?? 3) * 1000,
-    jwksCacheMaxAgeMs: (o.jwksCacheMaxAge ?? 600) * 1000,
-    jwksStaleWindowMs: (o.jwksStaleWindow ?? 3600) * 1000,
-    timeoutMs: o.timeout ?? 5000,
-    maxResponseSize: o.maxResponseSize ?? 512 * 1024,
+    request: {
+      bearerMethods,
+      optional: o.optional ?? false,
+      maxTokenLength: o.maxTokenLength ?? 16_384,
+    },
+    jwt: {
+      typ: o.typ ?? 'lenient',
+      clockTolerance,
+      maxTokenAge: o.maxTokenAge,
+      requiredClaims: o.requiredClaims ?? ['exp'],
+    },
     jwtCache:
       o.jwtCache === false
         ? undefined
         : { max: o.jwtCache?.max ?? 10_000, ttl: o.jwtCache?.ttl ?? 300 },
+    tokenFormat: introspection.tokenFormat,
+    scopeClaims: Array.isArray(scopeClaim) ? scopeClaim : [scopeClaim],
+    keys: {
+      cooldownMs: (o.jwksCooldown ?? 3) * 1000,
+      maxAgeMs: (o.jwksCacheMaxAge ?? 600) * 1000,
+      staleWindowMs: (o.jwksStaleWindow ?? 3600) * 1000,
+    },
+    http: {
+      fetch: o.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      timeout: o.timeout ?? 5000,
+      maxBytes: o.maxResponseSize ?? 512 * 1024,
+    },
+    introspection: introspection.introspection,
     dpop,
     certificateHeader: o.mtls?.certificateHeader?.toLowerCase(),
-    onAuthenticated: o.onAuthenticated,
-    onRejected: o.onRejected,
+    challenge: {
+      realm: o.realm,
+      errorDescriptions,
+      dpop: { mode: dpop.mode, algorithms: dpop.algorithms },
+      resourceMetadataUrl: metadata.resourceMetadata?.url,
+    },
+    resourceMetadata: metadata.resourceMetadata,
+    hooks: { onAuthenticated: o.onAuthenticated, onRejected: o.onRejected },
   }
 }
 
@@ -376,7 +351,7 @@ function resolveIssuer(
   o: GuardOptions,
   where: string,
   problems: Problems,
-): ResolvedIssuer | undefined {
+): IssuerSettings | undefined {
   const before = problems.length
   const single = !Array.isArray(o.issuer)
   // Guard-level key options apply to a lone issuer; an IssuerConfig's own settings win.

@@ -5,12 +5,15 @@
  */
 import { z } from 'zod'
 import { isHttpUrl } from '../http/is-http-url.js'
-import type { GuardOptions } from '../options/guard-options.js'
-import type { ResolvedDpop } from '../options/resolve-dpop.js'
-import { GuardOptionError } from '../options/option-error.js'
+import type { DpopSettings } from '../dpop/dpop-settings.js'
+import { defaultMetadataUrl } from '../metadata/metadata-url.js'
+import type {
+  ProtectedResourceMetadata,
+  ResolvedResourceMetadata,
+} from '../metadata/resource-metadata.js'
 import { SCOPE_TOKEN } from '../scopes/scope-requirement.js'
-import { defaultMetadataUrl } from './metadata-url.js'
-import type { ProtectedResourceMetadata, ResolvedResourceMetadata } from './resource-metadata.js'
+import type { GuardOptions } from './guard-options.js'
+import { GuardOptionError } from './option-error.js'
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string')
 const httpUrl = nonEmpty.refine(isHttpUrl, 'must be an absolute http(s) URL')
@@ -96,7 +99,7 @@ export function resolveResourceMetadata(
   o: GuardOptions,
   issuers: readonly string[],
   bearerMethods: readonly string[],
-  dpop: Pick<ResolvedDpop, 'mode' | 'algorithms'>,
+  dpop: Pick<DpopSettings, 'mode' | 'algorithms'>,
 ): { resourceMetadata: ResolvedResourceMetadata | undefined } {
   const resource = o.resource ?? (Array.isArray(o.audience) ? o.audience[0] : o.audience) ?? ''
   const option = o.resourceMetadata

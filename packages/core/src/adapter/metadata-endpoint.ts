@@ -7,8 +7,8 @@ import type { AnyClass } from '../decorators/requirement-records.js'
 import { isGuard, toGuard, type Guard } from '../guard/create-guard.js'
 import type { GuardOptions } from '../options/guard-options.js'
 import { checkScopeTokens } from '../scopes/scope-requirement.js'
-import { metadataPaths } from './metadata-url.js'
-import type { ProtectedResourceMetadata } from './resource-metadata.js'
+import { metadataPaths } from '../metadata/metadata-url.js'
+import type { ProtectedResourceMetadata } from '../metadata/resource-metadata.js'
 
 /**
  * Options of the metadata endpoint (`protectedResourceMetadata(guard, options)`).
