@@ -87,12 +87,12 @@ export interface DecisionApi {
 export function createDecisionApi(options: DecisionApiOptions): DecisionApi {
   const { config, deps, trusted, record } = options
 
-  /** `/healthz`, `/readyz` and `/metrics` (null: answered); undefined for any other path. */
-  const opsEndpoint = (req: IncomingMessage, res: ServerResponse) => {
+  /** `/healthz`, `/readyz` and `/metrics`: true (or a promise) when it was one of them. */
+  const opsEndpoint = (req: IncomingMessage, res: ServerResponse): boolean | Promise<void> => {
     const path = pathForLog(req.url ?? '/')
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' })
-      return null
+      return true
     }
     if (path === '/readyz') {
       return readiness(options.guard, options.redis, options.isDraining()).then((report) =>
@@ -106,7 +106,7 @@ export function createDecisionApi(options: DecisionApiOptions): DecisionApi {
         res.end(text)
       })
     }
-    return undefined
+    return false
   }
 
   const forwardAuth = (
@@ -147,7 +147,8 @@ export function createDecisionApi(options: DecisionApiOptions): DecisionApi {
     if (!config.ops) {
       // with `ops`, these live on their own listener, off every decision path
       const answered = opsEndpoint(req, res)
-      if (answered !== undefined) return answered ?? undefined
+      if (answered instanceof Promise) return answered
+      if (answered) return
     }
     if (nginx !== false && path === nginx) {
       return forwardAuth('nginx', req, res, () => fromNginx(req, trusted(req)))
@@ -161,7 +162,11 @@ export function createDecisionApi(options: DecisionApiOptions): DecisionApi {
     sendDenial(res, NOT_FOUND)
   }
 
-  const ops: Handler = (req, res) => opsEndpoint(req, res) ?? sendDenial(res, NOT_FOUND)
+  const ops: Handler = (req, res) => {
+    const answered = opsEndpoint(req, res)
+    if (answered instanceof Promise) return answered
+    if (!answered) sendDenial(res, NOT_FOUND)
+  }
 
   return { api, ops }
 }
