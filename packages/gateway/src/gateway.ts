@@ -189,7 +189,6 @@ class BearerguardGateway implements Gateway {
         return address !== undefined && checked.trust(address)
       },
       record: decisionRecorder(this.metrics, this.logger),
-      isDraining: () => lifecycle.draining,
     }
     const decisions = createDecisionApi({
       ...shared,
@@ -197,6 +196,7 @@ class BearerguardGateway implements Gateway {
       guard: this.guard,
       redis: this.#redis,
       metrics: this.metrics,
+      isDraining: () => lifecycle.draining,
     })
     this.api = lifecycle.listener(decisions.api)
     this.ops = lifecycle.listener(decisions.ops)
@@ -213,11 +213,12 @@ class BearerguardGateway implements Gateway {
         proxy: config.proxy,
         metadata,
         logger: this.logger,
-        onUpgraded: (socket) => lifecycle.upgraded(socket),
       })
       this.#proxy = proxy
       this.proxy = lifecycle.listener((req, res) => proxy.handle(req, res))
-      this.upgrade = (req, socket, head) => proxy.upgrade(req, socket, head)
+      this.upgrade = lifecycle.upgradeListener((req, socket, head) =>
+        proxy.upgrade(req, socket, head),
+      )
     }
   }
 

@@ -1,9 +1,11 @@
 /**
  * The gateway's lifecycle: its listeners (decision API, reverse proxy, operations), the
  * requests in flight on them and the connections upgraded through the proxy, and the graceful
- * close — stop accepting, let in-flight requests finish within `shutdownTimeout`, then cut what
- * remains and release the rest. A handler that throws (a bug) is answered 500 and logged.
+ * close — stop accepting (an upgrade asked for meanwhile is refused 503), let in-flight
+ * requests finish within `shutdownTimeout`, then cut what remains and release the rest. A
+ * handler that throws (a bug) is answered 500 and logged, never 503.
  */
+import { AuthServerUnavailableError } from '@bearerguard/core'
 import {
   createServer,
   type IncomingMessage,
@@ -26,6 +28,26 @@ import { sendDenial } from './send-denial.js'
  * ```
  */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
+
+/**
+ * An upgrade handler of the gateway: it answers on the socket, and resolves with the
+ * upstream's socket when it relays the upgrade.
+ *
+ * @example
+ * ```ts
+ * const relay: UpgradeHandler = (req, socket, head) => proxy.upgrade(req, socket, head)
+ * ```
+ */
+export type UpgradeHandler = (
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+) => Promise<Duplex | undefined>
+
+/** An upgrade asked for while the gateway is shutting down. */
+const SHUTTING_DOWN = errorDecision(
+  new AuthServerUnavailableError('The gateway is shutting down', 1),
+)
 
 /**
  * What a {@link Lifecycle} needs.
@@ -78,9 +100,7 @@ export class Lifecycle {
 
   /**
    * Runs a handler, counting it in flight until its response closes (while draining, the
-   * answer closes its connection). Never lets it throw: a failure — a bug, never the
-   * authorization server's, which a handler answers itself — is logged and answered 500
-   * `{ "error": "server_error" }` (or the connection cut, once the answer has begun).
+   * answer closes its connection). Never lets it throw: see `#fail`.
    */
   track(res: ServerResponse, handle: () => void | Promise<void>): void {
     this.#inFlight++
@@ -89,21 +109,52 @@ export class Lifecycle {
       if (this.#inFlight === 0) this.#drained?.()
     })
     if (this.#draining) res.setHeader('connection', 'close')
-    const fail = (error: unknown) => {
-      this.#options.logger.error({ err: { message: (error as Error)?.message } }, 'request failed')
-      if (!res.headersSent) sendDenial(res, errorDecision(error))
-      else res.destroy()
-    }
     try {
       const result = handle()
-      if (result instanceof Promise) result.catch(fail)
+      if (result instanceof Promise) result.catch((error: unknown) => this.#fail(res, error))
     } catch (error) {
-      fail(error)
+      this.#fail(res, error)
     }
   }
 
-  /** Holds an upgraded connection (either side) until it closes; the close cuts it. */
-  upgraded(socket: Duplex): void {
+  /**
+   * A node:http `upgrade` listener running `handle`: while draining, an upgrade is refused
+   * with a 503 (`Retry-After: 1`: another instance, or this one restarted, takes it); else the
+   * connection — and the upstream's, once relayed — is held until it closes, for the close to
+   * cut it. Never lets `handle` throw: see `#fail`.
+   */
+  upgradeListener(
+    handle: UpgradeHandler,
+  ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+    return (req, socket, head) => {
+      socket.on('error', () => socket.destroy())
+      if (this.#draining) return sendDenial(socket, SHUTTING_DOWN)
+      this.#hold(socket)
+      let relayed: Promise<Duplex | undefined>
+      try {
+        relayed = handle(req, socket, head)
+      } catch (error) {
+        return this.#fail(socket, error)
+      }
+      relayed.then(
+        (upstream) => upstream && this.#hold(upstream),
+        (error: unknown) => this.#fail(socket, error),
+      )
+    }
+  }
+
+  /**
+   * A handler's failure — a bug, never the authorization server's, which a handler answers
+   * itself — is logged and answered 500 `{ "error": "server_error" }`, never a 503 that
+   * invites a retry (or the connection cut, once the answer has begun).
+   */
+  #fail(to: ServerResponse | Duplex, error: unknown): void {
+    this.#options.logger.error({ err: { message: (error as Error)?.message } }, 'request failed')
+    if ('writeHead' in to && to.headersSent) to.destroy()
+    else sendDenial(to, errorDecision(error))
+  }
+
+  #hold(socket: Duplex): void {
     this.#upgraded.add(socket)
     socket.once('close', () => this.#upgraded.delete(socket))
   }

@@ -4,14 +4,13 @@
  * an allowed request to the upstream with the identity headers — or relays its upgrade
  * (WebSocket). A denial, on a response or on an upgrade's socket, is sent by `sendDenial`.
  */
-import { AuthServerUnavailableError } from '@bearerguard/core'
 import { canonicalPath, type MetadataEndpoint } from '@bearerguard/core/adapter'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import type { GatewayConfig } from './config/schema.js'
 import { isProblem } from './contracts/original-request.js'
-import { decide, errorDecision, problemDecision, type DecideDeps } from './decide.js'
+import { decide, problemDecision, type DecideDeps } from './decide.js'
 import type { RecordDecision } from './ops/decision-recorder.js'
 import {
   FormBodyTooLargeError,
@@ -23,17 +22,12 @@ import { proxiedRequest, requestTarget, type Forward } from './proxy/proxied-req
 import { ReverseProxy } from './proxy/reverse-proxy.js'
 import { sendDenial } from './send-denial.js'
 
-/** An upgrade asked for while the gateway is shutting down. */
-const SHUTTING_DOWN = errorDecision(
-  new AuthServerUnavailableError('The gateway is shutting down', 1),
-)
-
 /**
  * What the proxy handler needs.
  *
  * @example
  * ```ts
- * const options: ProxyHandlerOptions = { proxy: config.proxy, deps, metadata: undefined, trusted, record, logger, isDraining, onUpgraded }
+ * const options: ProxyHandlerOptions = { proxy: config.proxy, deps, metadata: undefined, trusted, record, logger }
  * ```
  */
 export interface ProxyHandlerOptions {
@@ -46,10 +40,6 @@ export interface ProxyHandlerOptions {
   trusted: (req: IncomingMessage) => boolean
   record: RecordDecision
   logger: Logger
-  /** True while the gateway shuts down: upgrades are then refused. */
-  isDraining: () => boolean
-  /** Given each upgraded connection (client's and upstream's side), for the close to cut. */
-  onUpgraded: (socket: Duplex) => void
 }
 
 /**
@@ -59,7 +49,7 @@ export interface ProxyHandlerOptions {
  * ```ts
  * const proxy = new ProxyHandler(options)
  * const server = createServer(lifecycle.listener((req, res) => proxy.handle(req, res)))
- * server.on('upgrade', (req, socket, head) => proxy.upgrade(req, socket, head))
+ * server.on('upgrade', lifecycle.upgradeListener((req, socket, head) => proxy.upgrade(req, socket, head)))
  * ```
  */
 export class ProxyHandler {
@@ -115,34 +105,30 @@ export class ProxyHandler {
     }
   }
 
-  /** Answers one upgrade request: a denial on the socket, or the upstream's relayed upgrade. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const { deps, trusted, record, logger, onUpgraded } = this.#options
-    socket.on('error', () => socket.destroy())
-    if (this.#options.isDraining()) {
-      sendDenial(socket, SHUTTING_DOWN)
-      return
-    }
+  /**
+   * Answers one upgrade request: a denial on the socket, or the upstream's upgrade relayed
+   * (then it resolves with the upstream's socket; a failing upstream is answered 502 and
+   * logged). What else it throws is a bug, for the caller (`Lifecycle.upgradeListener`).
+   */
+  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<Duplex | undefined> {
+    const { deps, trusted, record, logger } = this.#options
     const started = process.hrtime.bigint()
     const { original, forward } = proxiedRequest(req, trusted(req), undefined)
-    const outcome = isProblem(original) ? problemDecision(original) : decide(deps, original)
-    void Promise.resolve(outcome).then(async (decision) => {
-      record('proxy', req, original, decision, started)
-      if (!decision.allow) {
-        sendDenial(socket, decision)
-        return
-      }
-      onUpgraded(socket)
-      try {
-        const upstream = await this.#reverse.upgrade(req, socket, head, {
-          ...(forward as Forward),
-          identity: decision.headers,
-        })
-        if (upstream) onUpgraded(upstream)
-      } catch (error) {
-        logger.warn({ err: { message: (error as Error).message } }, 'upgrade failed')
-      }
-    })
+    const decision = isProblem(original) ? problemDecision(original) : await decide(deps, original)
+    record('proxy', req, original, decision, started)
+    if (!decision.allow) {
+      sendDenial(socket, decision)
+      return undefined
+    }
+    try {
+      return await this.#reverse.upgrade(req, socket, head, {
+        ...(forward as Forward),
+        identity: decision.headers,
+      })
+    } catch (error) {
+      logger.warn({ err: { message: (error as Error).message } }, 'upgrade failed')
+      return undefined
+    }
   }
 
   /** Closes the connections to the upstream. */
