@@ -25,7 +25,6 @@ vi.mock('node:crypto', async (importOriginal) => {
     verify: vi.fn((...args: Parameters<typeof original.verify>) => original.verify(...args)),
   }
 })
-/** Signature checks made, through either path of verify-signature.ts. */
 /** What `guard.check` decided at once, or 'waits' when it returned a promise (left to settle). */
 function now(guard: Guard, req: Parameters<Guard['check']>[0]) {
   const result = guard.check(req)
@@ -34,6 +33,7 @@ function now(guard: Guard, req: Parameters<Guard['check']>[0]) {
   return 'waits' as const
 }
 
+/** Signature checks made, through either path of verify-signature.ts. */
 const verifications = () =>
   vi.mocked(jose.compactVerify).mock.calls.length + vi.mocked(crypto.verify).mock.calls.length
 
@@ -266,6 +266,44 @@ describe('guard.check (the pipeline decides at once when it can)', () => {
     expect(now(guard, request(token))).toMatchObject({ subject: 'bob' })
     expect(() => guard.check({ method: 'GET', url: '/', headers: {} })).toThrow()
     expect(seen).toEqual(['bob', 'bob', '401'])
+  })
+})
+
+describe('guard.check verifies at once a new JWT whose keys are at hand', () => {
+  it('waits for the first key use, then decides new tokens signed with that key at once', async () => {
+    const guard = guardOf()
+    const first = await issuer.token({ sub: 'first' })
+    const pending = guard.check(request(first)) // the JWKS is fetched, the key imported
+    expect(pending).toBeInstanceOf(Promise)
+    await pending
+    const second = await issuer.token({ sub: 'second' }) // never seen: not a cache hit
+    expect(now(guard, request(second))).toMatchObject({ subject: 'second' })
+    expect(verifications()).toBe(2)
+    expect(now(guard, request(second))).toMatchObject({ subject: 'second' }) // now cached
+    expect(verifications()).toBe(2)
+  })
+  it('throws a bad signature at once, a 401 rendered like any other', async () => {
+    const guard = guardOf()
+    await guard.authenticate(request(await issuer.token({})))
+    const token = await issuer.token({ sub: 'mallory' })
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.${Buffer.alloc(256).toString('base64url')}`
+    try {
+      guard.check(request(forged))
+      expect.unreachable()
+    } catch (error) {
+      expect((error as AuthError).status).toBe(401)
+      expect((error as AuthError).headers['www-authenticate']).toContain('error="invalid_token"')
+      expect((error as AuthError).description).toBe('Token signature is invalid')
+    }
+  })
+  it('a kid the set has not been asked for waits (jose selects and imports it)', async () => {
+    const guard = guardOf()
+    await guard.authenticate(request(await issuer.token({})))
+    await issuer.rotateKeys()
+    const rotated = await issuer.token({ sub: 'new-key' })
+    const pending = guard.check(request(rotated))
+    expect(pending).toBeInstanceOf(Promise)
+    expect(await pending).toMatchObject({ subject: 'new-key' })
   })
 })
 

@@ -12,10 +12,11 @@ const fails = (token: string, message: RegExp) => {
 
 describe('peekJwt', () => {
   it('decodes header and claims of a compact JWS', () => {
-    expect(peekJwt(`${b64({ alg: 'RS256' })}.${b64({ sub: 'a' })}.${sig}`)).toEqual({
-      header: { alg: 'RS256' },
-      claims: { sub: 'a' },
-    })
+    const token = `${b64({ alg: 'RS256' })}.${b64({ sub: 'a' })}.${sig}`
+    const peeked = peekJwt(token)
+    expect(peeked).toMatchObject({ header: { alg: 'RS256' }, claims: { sub: 'a' } })
+    expect(peeked.signingInput).toBe(token.slice(0, token.lastIndexOf('.')))
+    expect(Buffer.from(peeked.signature).toString('base64url')).toBe(sig)
   })
   it('a JWE (five parts) is not accepted', () => fails('a.b.c.d.e', /JWE/))
   it.each(['abc', 'a.b', 'a.b.c.d'])('%s is not a JWT', (t) => fails(t, /not a JWT/))

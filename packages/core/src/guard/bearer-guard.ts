@@ -109,7 +109,10 @@ export class BearerGuard implements Guard {
       if (found.scheme === 'Bearer' && dpop.mode === 'required') {
         checkBearerUse(undefined, 'required')
       }
-      const looked = this.#tokens.lookup(found.token, Date.now())
+      const now = Date.now()
+      let looked = this.#tokens.lookup(found.token, now)
+      // not cached: a JWT whose keys are at hand is verified at once too
+      if (looked instanceof TokenMiss) looked = this.#tokens.verifyNow(looked, now) ?? looked
       // a DPoP proof is new on every request: checking it waits on a signature and the replay store
       if (looked instanceof TokenMiss || found.scheme === 'DPoP') {
         return this.#finish(found, looked, request)

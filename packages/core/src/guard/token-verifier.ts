@@ -1,16 +1,26 @@
 /**
- * Verifies a token — as a JWT, or by introspection — through the caches, in two steps so the
+ * Verifies a token — as a JWT, or by introspection — through the caches, in steps so the
  * pipeline looks at each token once: {@link TokenVerifier.lookup} decides at once what the
  * caches can (a verified JWT, an introspection result held in memory) and otherwise returns
- * what it worked out (the format, the introspection cache key); {@link TokenVerifier.verify}
- * goes on from there without looking again.
+ * what it worked out (the format, the introspection cache key); {@link TokenVerifier.verifyNow}
+ * decides at once a JWT whose keys are at hand (checked, then its signature with node:crypto);
+ * {@link TokenVerifier.verify} goes on from there, waiting for keys or the introspection
+ * endpoint, without doing any of it again.
  */
 import { buildAuthInfo, type AuthInfoBase } from '../identity/build-auth-info.js'
 import type { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
 import { checkTimeClaims } from '../claims/time-claims.js'
 import { looksLikeJws } from '../jwt/looks-like-jws.js'
 import { VerifiedTokenCache } from '../jwt/verified-token-cache.js'
-import { verifyJwt, type JwtPolicy, type TrustedIssuer } from '../jwt/verify-jwt.js'
+import {
+  checkJwt,
+  verifyChecked,
+  verifyCheckedNow,
+  type CheckedJwt,
+  type JwtPolicy,
+  type TrustedIssuer,
+  type VerifiedJwt,
+} from '../jwt/verify-jwt.js'
 
 /**
  * A token the caches could not vouch for: what the lookup found out, for {@link TokenVerifier.verify}.
@@ -22,6 +32,9 @@ import { verifyJwt, type JwtPolicy, type TrustedIssuer } from '../jwt/verify-jwt
  * ```
  */
 export class TokenMiss {
+  /** A JWT's local checks, once {@link TokenVerifier.verifyNow} has run them. */
+  checked: CheckedJwt | undefined
+
   constructor(
     readonly token: string,
     /** The introspection cache key, for an opaque token; undefined for a JWT. */
@@ -83,10 +96,27 @@ export class TokenVerifier {
     return held ? this.#opaqueIdentity(token, held) : new TokenMiss(token, key)
   }
 
+  /**
+   * A JWT the caches could not vouch for, decided without waiting when its keys are at hand:
+   * its identity (and the verified-token cache filled), or a throw for an invalid token;
+   * undefined when only {@link verify} can tell (keys to fetch, an opaque token).
+   */
+  verifyNow(miss: TokenMiss, nowMs: number): AuthInfoBase | undefined {
+    if (miss.introspectionKey !== undefined) return undefined
+    const { issuers, policy } = this.#settings
+    miss.checked = checkJwt(miss.token, issuers, policy, nowMs / 1000)
+    const verified = verifyCheckedNow(miss.checked)
+    return verified && this.#remember(miss.token, verified, nowMs)
+  }
+
   /** Verifies a token the caches could not vouch for (and caches the verdict). */
   async verify(miss: TokenMiss): Promise<AuthInfoBase> {
-    const { opaque } = this.#settings
-    if (miss.introspectionKey === undefined || !opaque) return this.#verifyJwt(miss.token)
+    const { opaque, issuers, policy } = this.#settings
+    if (miss.introspectionKey === undefined || !opaque) {
+      const now = Date.now()
+      miss.checked ??= checkJwt(miss.token, issuers, policy, now / 1000)
+      return this.#remember(miss.token, await verifyChecked(miss.checked), now)
+    }
     return this.#opaqueIdentity(miss.token, await opaque.verify(miss.token, miss.introspectionKey))
   }
 
@@ -110,16 +140,21 @@ export class TokenVerifier {
     return undefined
   }
 
-  async #verifyJwt(token: string): Promise<AuthInfoBase> {
-    const { issuers, policy, scopeClaims } = this.#settings
-    const now = Date.now()
-    const { issuer, claims, generation } = await verifyJwt(token, issuers, policy, now / 1000)
-    const base = buildAuthInfo({ token, format: 'jwt', issuer, claims, scopeClaims })
+  /** The identity of a verified JWT, kept in the verified-token cache. */
+  #remember(token: string, verified: VerifiedJwt, nowMs: number): AuthInfoBase {
+    const { issuer, claims, generation } = verified
+    const base = buildAuthInfo({
+      token,
+      format: 'jwt',
+      issuer,
+      claims,
+      scopeClaims: this.#settings.scopeClaims,
+    })
     this.#verified?.set(
       token,
       { issuer, value: base, generation },
-      { exp: claims.exp, iat: claims.iat, maxTokenAge: policy.maxTokenAge },
-      now,
+      { exp: claims.exp, iat: claims.iat, maxTokenAge: this.#settings.policy.maxTokenAge },
+      nowMs,
     )
     return base
   }

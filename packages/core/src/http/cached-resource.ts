@@ -74,6 +74,11 @@ export class CachedResource<T> {
     return this.#breaker
   }
 
+  /** Without waiting: the value when one is held and still usable (see {@link touch}), else undefined. */
+  peek(): T | undefined {
+    return this.touch() ? this.#value : undefined
+  }
+
   /** The current value, loading it first when there is none or it is stale. */
   async get(): Promise<T> {
     return this.touch() ? (this.#value as T) : this.reload()

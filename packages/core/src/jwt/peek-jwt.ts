@@ -11,6 +11,10 @@ import { InvalidTokenError } from '../errors/auth-error.js'
 export interface PeekedJwt {
   header: Record<string, unknown>
   claims: Record<string, unknown>
+  /** The bytes the signature covers: `header.payload`, as sent. */
+  signingInput: string
+  /** The decoded signature. */
+  signature: Uint8Array
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/
@@ -18,7 +22,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * Splits and decodes `token`, throwing {@link InvalidTokenError} for anything that is not a
- * compact JWS with a JSON object header and payload.
+ * compact JWS with a JSON object header and payload. Each part is decoded once.
  *
  * @example
  * ```ts
@@ -27,36 +31,50 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * ```
  */
 export function peekJwt(token: string): PeekedJwt {
-  const parts = token.split('.')
-  if (parts.length === 5) throw new InvalidTokenError('Encrypted tokens (JWE) are not accepted')
-  if (parts.length !== 3) throw new InvalidTokenError('Token is not a JWT')
-  const [head, body, signature] = parts as [string, string, string]
-  if (signature === '') throw new InvalidTokenError('Token is not signed')
-  if (!canonical(head) || !canonical(body) || !canonical(signature)) {
-    throw new InvalidTokenError('Token is malformed')
+  const first = token.indexOf('.')
+  const second = token.indexOf('.', first + 1)
+  if (first === -1 || second === -1) throw new InvalidTokenError('Token is not a JWT')
+  if (token.indexOf('.', second + 1) !== -1) {
+    throw new InvalidTokenError(
+      token.split('.').length === 5
+        ? 'Encrypted tokens (JWE) are not accepted'
+        : 'Token is not a JWT',
+    )
   }
-  const header = decodeObject(head)
-  const claims = decodeObject(body)
+  if (second === token.length - 1) throw new InvalidTokenError('Token is not signed')
+  const head = decodePart(token.slice(0, first))
+  const body = decodePart(token.slice(first + 1, second))
+  const signature = decodePart(token.slice(second + 1))
+  if (!head || !body || !signature) throw new InvalidTokenError('Token is malformed')
+  const header = parseObject(head)
+  const claims = parseObject(body)
   if (!header || !claims) throw new InvalidTokenError('Token is malformed')
-  return { header, claims }
+  return { header, claims, signingInput: token.slice(0, second), signature }
 }
 
 /**
- * base64url without padding, and in its one canonical spelling: the unused low bits of the
- * last character must be zero, so no two strings decode to the same bytes.
+ * Whether `part` is base64url in its one canonical spelling (no padding, no stray bits): a
+ * token has one spelling, so a cache or a replay store keyed by it cannot be fooled.
  *
  * @example
  * ```ts
- * canonical('e30') // true; canonical('e31') // false: the same bytes spelt another way
+ * canonical('eyJhbGciOiJFUzI1NiJ9') // true
  * ```
  */
 export function canonical(part: string): boolean {
-  return BASE64URL.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part
+  return decodePart(part) !== undefined
 }
 
-function decodeObject(part: string): Record<string, unknown> | undefined {
+/** The bytes of a canonical base64url part, or undefined. */
+function decodePart(part: string): Buffer | undefined {
+  if (!BASE64URL.test(part)) return undefined
+  const bytes = Buffer.from(part, 'base64url')
+  return bytes.toString('base64url') === part ? bytes : undefined
+}
+
+function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(utf8.decode(Buffer.from(part, 'base64url')))
+    const value: unknown = JSON.parse(utf8.decode(bytes))
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
     return value as Record<string, unknown>
   } catch {

@@ -10,8 +10,8 @@ import type { KeySource } from '../keys/key-source.js'
 import type { IssuerSettings } from './issuer-settings.js'
 import { checkClaims, RFC9068_REQUIRED_CLAIMS } from './check-claims.js'
 import { checkHeader, type TypPolicy } from './check-header.js'
-import { peekJwt } from './peek-jwt.js'
-import { signatureValid } from './verify-signature.js'
+import { peekJwt, type PeekedJwt } from './peek-jwt.js'
+import { signatureValid, signatureValidNow } from './verify-signature.js'
 
 /** A trusted issuer with its key source. */
 export interface TrustedIssuer {
@@ -34,21 +34,41 @@ export interface VerifiedJwt {
 }
 
 /**
- * Verifies `token`; throws {@link InvalidTokenError} when it is not valid, and
- * `AuthServerUnavailableError` when the keys cannot be had.
+ * A token whose every local check has passed (parsed, issuer picked by exact `iss`, header and
+ * claims checked): what is left is the signature.
  *
  * @example
  * ```ts
- * const { issuer, claims } = await verifyJwt(token, issuers, policy, Date.now() / 1000)
+ * const checked = checkJwt(token, issuers, policy, Date.now() / 1000)
  * ```
  */
-export async function verifyJwt(
+export interface CheckedJwt {
+  token: string
+  jws: PeekedJwt
+  trusted: TrustedIssuer
+  alg: string
+  /** The key set's generation before the keys were asked for (see {@link VerifiedJwt}). */
+  generation: number
+}
+
+/**
+ * Every check of `token` that needs no key, in the order that keeps cheap local decisions
+ * first; throws {@link InvalidTokenError} when one fails.
+ *
+ * @example
+ * ```ts
+ * const checked = checkJwt(token, issuers, policy, Date.now() / 1000)
+ * const verified = verifyCheckedNow(checked) ?? (await verifyChecked(checked))
+ * ```
+ */
+export function checkJwt(
   token: string,
   issuers: ReadonlyMap<string, TrustedIssuer>,
   policy: JwtPolicy,
   now: number,
-): Promise<VerifiedJwt> {
-  const { header, claims } = peekJwt(token)
+): CheckedJwt {
+  const jws = peekJwt(token)
+  const { header, claims } = jws
   const iss = claims.iss
   const trusted = typeof iss === 'string' ? issuers.get(iss) : undefined
   if (!trusted) throw new InvalidTokenError('Token issuer is not trusted')
@@ -68,12 +88,67 @@ export async function verifyJwt(
     now,
   )
   // read before the keys: a rotation while verifying can then only make a cached result stale
-  const generation = trusted.keys.generation
-  const candidates = await trusted.keys.keysFor(header as JWSHeaderParameters)
+  return { token, jws, trusted, alg, generation: trusted.keys.generation }
+}
+
+/**
+ * The signature check of a checked token without waiting, when its keys are at hand and
+ * node:crypto can tell: the verified token, or a throw for a bad signature; undefined when
+ * only {@link verifyChecked} can decide (keys to fetch or import, an HMAC secret).
+ *
+ * @example
+ * ```ts
+ * const verified = verifyCheckedNow(checked)
+ * ```
+ */
+export function verifyCheckedNow(checked: CheckedJwt): VerifiedJwt | undefined {
+  const { jws, trusted, alg } = checked
+  const candidates = trusted.keys.keysForNow(jws.header as JWSHeaderParameters)
+  if (!candidates) return undefined
   for (const key of candidates) {
-    if (await signatureValid(token, alg, key)) {
-      return { issuer: trusted.config.issuer, claims, generation }
-    }
+    const valid = signatureValidNow(jws, alg, key)
+    if (valid === undefined) return undefined
+    if (valid) return verified(checked)
   }
   throw new InvalidTokenError('Token signature is invalid')
+}
+
+/**
+ * The signature check of a checked token: fetches and imports keys when needed.
+ *
+ * @example
+ * ```ts
+ * const { issuer, claims } = await verifyChecked(checkJwt(token, issuers, policy, now))
+ * ```
+ */
+export async function verifyChecked(checked: CheckedJwt): Promise<VerifiedJwt> {
+  const { token, jws, trusted, alg } = checked
+  const candidates = await trusted.keys.keysFor(jws.header as JWSHeaderParameters)
+  for (const key of candidates) {
+    if (await signatureValid(token, jws, alg, key)) return verified(checked)
+  }
+  throw new InvalidTokenError('Token signature is invalid')
+}
+
+/**
+ * Verifies `token`; throws {@link InvalidTokenError} when it is not valid, and
+ * `AuthServerUnavailableError` when the keys cannot be had.
+ *
+ * @example
+ * ```ts
+ * const { issuer, claims } = await verifyJwt(token, issuers, policy, Date.now() / 1000)
+ * ```
+ */
+export async function verifyJwt(
+  token: string,
+  issuers: ReadonlyMap<string, TrustedIssuer>,
+  policy: JwtPolicy,
+  now: number,
+): Promise<VerifiedJwt> {
+  const checked = checkJwt(token, issuers, policy, now)
+  return verifyCheckedNow(checked) ?? verifyChecked(checked)
+}
+
+function verified({ trusted, jws, generation }: CheckedJwt): VerifiedJwt {
+  return { issuer: trusted.config.issuer, claims: jws.claims, generation }
 }

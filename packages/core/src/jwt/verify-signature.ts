@@ -15,6 +15,7 @@
  */
 import { constants, KeyObject, verify } from 'node:crypto'
 import { compactVerify, type CryptoKey } from 'jose'
+import type { PeekedJwt } from './peek-jwt.js'
 
 interface Primitive {
   hash: string | null
@@ -68,40 +69,57 @@ function keyObjectFor(key: CryptoKey, primitive: Primitive): KeyObject | null {
 }
 
 /**
- * True when `token`'s signature is valid for `alg` under `key`.
+ * Checks the signature at once with node:crypto when it can (an asymmetric algorithm and a
+ * key node:crypto takes): true or false. Undefined when only jose can tell (HMAC secrets, a
+ * runtime without node:crypto's key conversion) — then {@link signatureValid} does.
  *
  * @example
  * ```ts
- * if (await signatureValid(token, 'RS256', key)) …
+ * const valid = signatureValidNow(peekJwt(token), 'RS256', key) ?? (await signatureValid(token, peeked, 'RS256', key))
+ * ```
+ */
+export function signatureValidNow(
+  jws: Pick<PeekedJwt, 'signingInput' | 'signature'>,
+  alg: string,
+  key: CryptoKey | Uint8Array,
+): boolean | undefined {
+  const primitive = PRIMITIVES[alg]
+  if (!primitive || key instanceof Uint8Array) return undefined
+  const object = keyObjectFor(key, primitive)
+  if (!object) return false
+  try {
+    return verify(
+      primitive.hash,
+      Buffer.from(jws.signingInput, 'ascii'),
+      primitive.kty === 'ec'
+        ? { key: object, dsaEncoding: 'ieee-p1363' }
+        : primitive.padding !== undefined
+          ? { key: object, padding: primitive.padding, saltLength: primitive.saltLength }
+          : object,
+      jws.signature,
+    )
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Whether `token`'s signature is valid for `alg` and `key`: at once through node:crypto when
+ * it can ({@link signatureValidNow}), else with jose.
+ *
+ * @example
+ * ```ts
+ * if (await signatureValid(token, peekJwt(token), 'RS256', key)) accept()
  * ```
  */
 export async function signatureValid(
   token: string,
+  jws: Pick<PeekedJwt, 'signingInput' | 'signature'>,
   alg: string,
   key: CryptoKey | Uint8Array,
 ): Promise<boolean> {
-  const primitive = PRIMITIVES[alg]
-  if (primitive && !(key instanceof Uint8Array)) {
-    const object = keyObjectFor(key, primitive)
-    if (!object) return false
-    const dot = token.lastIndexOf('.')
-    const input = Buffer.from(token.slice(0, dot), 'ascii')
-    const signature = Buffer.from(token.slice(dot + 1), 'base64url')
-    try {
-      return verify(
-        primitive.hash,
-        input,
-        primitive.kty === 'ec'
-          ? { key: object, dsaEncoding: 'ieee-p1363' }
-          : primitive.padding !== undefined
-            ? { key: object, padding: primitive.padding, saltLength: primitive.saltLength }
-            : object,
-        signature,
-      )
-    } catch {
-      return false
-    }
-  }
+  const now = signatureValidNow(jws, alg, key)
+  if (now !== undefined) return now
   try {
     await compactVerify(token, key, { algorithms: [alg] })
     return true

@@ -13,6 +13,11 @@ export interface KeySource {
    * when the keys cannot be had.
    */
   keysFor(header: JWSHeaderParameters): Promise<Array<CryptoKey | Uint8Array>>
+  /**
+   * Without waiting: the candidate keys when they are at hand (the set is held and usable, and
+   * this kid and alg were selected before), else undefined — then `keysFor` decides.
+   */
+  keysForNow(header: JWSHeaderParameters): Array<CryptoKey | Uint8Array> | undefined
   /** Loads what can be loaded ahead of the first request. */
   warm(): Promise<void>
   /**

@@ -91,13 +91,17 @@ export class RemoteKeySet implements KeySource {
     return this.#set.touch()
   }
 
+  keysForNow(header: JWSHeaderParameters): CryptoKey[] | undefined {
+    return this.#set.peek()?.selectNow(header)
+  }
+
   async keysFor(header: JWSHeaderParameters): Promise<CryptoKey[]> {
     const known = await unavailableOnFailure(this.#set.get())
-    const keys = await known(header)
+    const keys = await known.select(header)
     if (keys) return keys
     if (this.#current()) throw new InvalidTokenError('No key matches the token')
     const refreshed = await unavailableOnFailure(this.#set.reload())
-    const retried = await refreshed(header)
+    const retried = await refreshed.select(header)
     if (retried) return retried
     throw new InvalidTokenError('No key matches the token')
   }

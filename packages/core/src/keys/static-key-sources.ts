@@ -19,8 +19,12 @@ export class StaticKeySet implements KeySource {
     this.#select = localKeySet(jwks)
   }
 
+  keysForNow(header: JWSHeaderParameters): CryptoKey[] | undefined {
+    return this.#select.selectNow(header)
+  }
+
   async keysFor(header: JWSHeaderParameters): Promise<CryptoKey[]> {
-    const keys = await this.#select(header)
+    const keys = await this.#select.select(header)
     if (!keys) throw new InvalidTokenError('No key matches the token')
     return keys
   }
@@ -48,6 +52,10 @@ export class SecretKeySource implements KeySource {
 
   constructor(secret: Uint8Array) {
     this.#secret = secret
+  }
+
+  keysForNow(_header: JWSHeaderParameters): Uint8Array[] {
+    return [this.#secret]
   }
 
   async keysFor(_header: JWSHeaderParameters): Promise<Uint8Array[]> {
