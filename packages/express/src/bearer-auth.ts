@@ -38,9 +38,8 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): RequestHandler {
         if (auth) {
           req.auth = auth
           // Cache-Control: private for a query token, DPoP-Nonce for a DPoP request
-          for (const [name, value] of Object.entries(guard.responseHeaders(auth))) {
-            res.setHeader(name, value)
-          }
+          const headers = guard.responseHeaders(auth)
+          for (const name in headers) res.setHeader(name, headers[name] as string)
         }
         next()
       },

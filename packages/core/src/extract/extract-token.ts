@@ -58,41 +58,42 @@ export function extractToken(
   methods: readonly BearerMethod[],
   dpop = false,
 ): ExtractedToken | undefined {
-  const found: ExtractedToken[] = []
   const fromHeader = tokenFromHeader(request, dpop)
-  if (fromHeader !== undefined) found.push({ ...fromHeader, method: 'header' })
   const fromBody = tokenFromBody(request)
-  if (fromBody !== undefined) found.push({ token: fromBody, method: 'body', scheme: 'Bearer' })
   const fromQuery = tokenFromQuery(request)
-  if (fromQuery !== undefined) found.push({ token: fromQuery, method: 'query', scheme: 'Bearer' })
-
-  if (found.length > 1) {
+  const count =
+    (fromHeader === undefined ? 0 : 1) +
+    (fromBody === undefined ? 0 : 1) +
+    (fromQuery === undefined ? 0 : 1)
+  if (count > 1) {
     throw new InvalidRequestError(
-      found[0]?.scheme === 'DPoP'
+      fromHeader?.scheme === 'DPoP'
         ? 'Access token must be sent in exactly one way (DPoP and Bearer at once)'
         : 'Bearer token must be sent in exactly one way',
     )
   }
-  const [only] = found
-  if (!only) return undefined
-  if (!methods.includes(only.method)) {
-    throw new InvalidRequestError(
-      only.method === 'query'
-        ? 'Bearer tokens in the query string are not accepted'
-        : 'Bearer tokens in the request body are not accepted',
-    )
-  }
-  return only
+  const found: ExtractedToken | undefined =
+    fromHeader ??
+    (fromBody !== undefined
+      ? { token: fromBody, method: 'body', scheme: 'Bearer' }
+      : fromQuery !== undefined
+        ? { token: fromQuery, method: 'query', scheme: 'Bearer' }
+        : undefined)
+  if (found === undefined || methods.includes(found.method)) return found
+  throw new InvalidRequestError(
+    found.method === 'query'
+      ? 'Bearer tokens in the query string are not accepted'
+      : found.method === 'body'
+        ? 'Bearer tokens in the request body are not accepted'
+        : 'Bearer tokens in the Authorization header are not accepted',
+  )
 }
 
-function tokenFromHeader(
-  request: RequestLike,
-  dpop: boolean,
-): { token: string; scheme: 'Bearer' | 'DPoP' } | undefined {
+function tokenFromHeader(request: RequestLike, dpop: boolean): ExtractedToken | undefined {
   const header = request.headers.authorization
   if (typeof header === 'string') {
     const match = WELL_FORMED.exec(header)
-    if (match) return { token: match[1] as string, scheme: 'Bearer' }
+    if (match) return { token: match[1] as string, method: 'header', scheme: 'Bearer' }
   }
   const values = headerValues(request, 'authorization')
   if (values.length === 0) return undefined
@@ -115,7 +116,7 @@ function tokenFromHeader(
   if (!rest.startsWith(' ')) throw new InvalidRequestError(`${scheme} token is malformed`)
   const token = rest.replace(/^ +/, '')
   if (!B64TOKEN.test(token)) throw new InvalidRequestError(`${scheme} token is malformed`)
-  return { token, scheme }
+  return { token, method: 'header', scheme }
 }
 
 function tokenFromBody(request: RequestLike): string | undefined {

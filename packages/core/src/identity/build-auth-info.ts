@@ -49,9 +49,13 @@ export function buildAuthInfo(input: AuthInfoInput): AuthInfoBase {
 
 /** Freezes a JSON-like value and everything in it. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const child of Object.values(value)) deepFreeze(child)
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
+  Object.freeze(value)
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i])
+  } else {
+    // claims come from JSON.parse: own enumerable keys only, no allocation per object
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key])
   }
   return value
 }
