@@ -21,7 +21,7 @@ import { CONTENDERS, type Contender } from './lib/contenders.js'
 import { runLoad } from './lib/load.js'
 import { clockTicksPerSecond } from './lib/proc-cpu.js'
 import { loadText, machineInfo, writeResults, type RunInfo } from './lib/report.js'
-import { ServerProcess } from './lib/server-process.js'
+import { buildPackages, ServerProcess, type Packages } from './lib/server-process.js'
 import {
   evaluateTargets,
   summarize,
@@ -50,6 +50,9 @@ const USAGE = `usage: pnpm bench [options]
   --warmup <s>             untimed load per contender before round 1 (default 1)
   --unique-cap <n>         most single-use tokens signed for "unique" (default 60000)
   --out <dir>              where RESULTS.md and results.json go (default bench/)
+  --packages <built|source>
+                           bearerguard as users install it, compiled by tsc into dist/ (built
+                           first; the default), or its TypeScript sources through tsx
 `
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
@@ -63,6 +66,7 @@ interface Options {
   warmupS: number
   uniqueCap: number
   outDir: string
+  packages: Packages
 }
 
 function parseOptions(argv: string[]): Options {
@@ -77,6 +81,7 @@ function parseOptions(argv: string[]): Options {
       warmup: { type: 'string', default: '1' },
       'unique-cap': { type: 'string', default: '60000' },
       out: { type: 'string', default: BENCH_DIR },
+      packages: { type: 'string', default: 'built' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -108,6 +113,10 @@ function parseOptions(argv: string[]): Options {
     const families = new Set(CONTENDERS.filter((c) => wanted.has(c.name)).map((c) => c.family))
     contenders = CONTENDERS.filter((c) => wanted.has(c.name) || (c.bare && families.has(c.family)))
   }
+  if (values.packages !== 'built' && values.packages !== 'source') {
+    throw new RangeError(`--packages must be built or source, got ${values.packages}`)
+  }
+  const packages: Packages = values.packages
   const workloads = list(values.workloads)
   for (const w of workloads) {
     if (!(WORKLOADS as readonly string[]).includes(w)) {
@@ -115,6 +124,7 @@ function parseOptions(argv: string[]): Options {
     }
   }
   return {
+    packages,
     rounds: integer('rounds', values.rounds, 1, 50),
     slotS: integer('slot', values.slot, 1, 60),
     contenders,
@@ -207,6 +217,11 @@ async function main(): Promise<void> {
       `${rounds} rounds × ${slotS} s slots (${slotCount} slots, ≈${Math.ceil((slotCount * (slotS + 0.4)) / 60)} min of load)`,
   )
   log(`bench: load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`)
+  if (options.packages === 'built') {
+    log('bench: building the packages (tsc -b): bearerguard runs from dist/, as users install it')
+    buildPackages()
+  }
+  machine.packages = options.packages
 
   const issuer = await createTestIssuer({
     algorithms: ['RS256'],
@@ -240,7 +255,10 @@ async function main(): Promise<void> {
 
     const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE }
     for (const contender of options.contenders) {
-      servers.set(contender.name, await ServerProcess.start(BENCH_DIR, contender.name, env))
+      servers.set(
+        contender.name,
+        await ServerProcess.start(BENCH_DIR, contender.name, env, options.packages),
+      )
     }
     log(`bench: ${servers.size} servers listening`)
 

@@ -18,6 +18,8 @@ export interface MachineInfo {
   loadAfter: string
   clockTicksPerSecond: number
   commit: string
+  /** What bearerguard ran from: `built` (dist/, compiled by tsc) or `source` (tsx). */
+  packages: string
   /** `git status --short packages/`: sources under test that differ from the commit. */
   uncommittedPackageFiles: string
   versions: Record<string, string>
@@ -111,6 +113,7 @@ export function machineInfo(loadBefore: number[], clk: number): MachineInfo {
     loadAfter: '',
     clockTicksPerSecond: clk,
     commit: git(['rev-parse', '--short', 'HEAD'], benchDir),
+    packages: '',
     uncommittedPackageFiles: git(['status', '--porcelain', '--', 'packages'], join(benchDir, '..'))
       .split('\n')
       .map((line) => line.slice(3).trim())
@@ -168,7 +171,10 @@ function markdown(results: Results): string {
     `- Sources: commit ${m.commit}` +
       (m.uncommittedPackageFiles
         ? `, with uncommitted changes in ${m.uncommittedPackageFiles}`
-        : ''),
+        : '') +
+      (m.packages === 'source'
+        ? '; bearerguard ran from its TypeScript sources (tsx)'
+        : '; bearerguard ran from its packages as built by tsc (dist/)'),
     `- Versions: ${Object.entries(m.versions)
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}`,

@@ -1,14 +1,30 @@
 /**
  * A contender's server in a child process of its own (so the OS can tell its CPU time apart):
- * `node --conditions=@bearerguard/source --import tsx bench/servers/<name>.ts`, listening on
- * 127.0.0.1. It prints `READY <port>` once listening and exits when its stdin closes.
+ * `node --import tsx bench/servers/<name>.ts`, listening on 127.0.0.1. bearerguard's packages
+ * resolve to their compiled `dist/` (what users install; `buildPackages()` first), or with
+ * `packages: 'source'` to their TypeScript sources (`--conditions=@bearerguard/source`), which
+ * tsx compiles on the fly with esbuild's keep-names helper around every function — a small
+ * per-call cost a tsc build does not have. It prints `READY <port>` once listening and exits
+ * when its stdin closes.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { cpuTicks } from './proc-cpu.js'
 
 const STDERR_KEPT = 16 * 1024
+
+/** What bearerguard runs from: its compiled packages, or its TypeScript sources. */
+export type Packages = 'built' | 'source'
+
+/** `tsc -b tsconfig.build.json` at the repository root: every package's `dist/` up to date. */
+export function buildPackages(): void {
+  const root = join(import.meta.dirname, '..', '..')
+  execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+}
 
 export interface ServerEnv {
   issuer: string
@@ -42,6 +58,7 @@ export class ServerProcess {
     benchDir: string,
     name: string,
     env: ServerEnv,
+    packages: Packages,
     timeoutMs = 30_000,
   ): Promise<ServerProcess> {
     // BENCH_SERVER_FLAGS: extra node flags for the servers, e.g. --cpu-prof when looking closer
@@ -50,7 +67,7 @@ export class ServerProcess {
       process.execPath,
       [
         ...extra,
-        '--conditions=@bearerguard/source',
+        ...(packages === 'source' ? ['--conditions=@bearerguard/source'] : []),
         '--import',
         'tsx',
         join(benchDir, 'servers', `${name}.ts`),
