@@ -2,6 +2,7 @@
 import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
 import { checkRequest, rememberGuard } from '@bearerguard/core/adapter'
 import type { RequestHandler } from 'express'
+import { setAuth } from './request-auth.js'
 import { toRequestLike } from './to-request-like.js'
 
 /**
@@ -35,8 +36,8 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): RequestHandler {
       guard,
       toRequestLike(req),
       (auth) => {
+        setAuth(req, auth)
         if (auth) {
-          req.auth = auth
           // Cache-Control: private for a query token, DPoP-Nonce for a DPoP request
           const headers = guard.responseHeaders(auth)
           for (const name in headers) res.setHeader(name, headers[name] as string)

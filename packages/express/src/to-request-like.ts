@@ -17,8 +17,12 @@ import type { Request } from 'express'
  * ```
  */
 export function toRequestLike(req: Request): RequestLike {
-  const url = `${req.protocol}://${hostOf(req)}${req.originalUrl}`
-  return nodeRequestLike(req, req.method, url, req.body as unknown)
+  return nodeRequestLike(req, req, req.method, req.originalUrl, originOf, req.body as unknown)
+}
+
+/** Scheme and host of the URL the client addressed (only worked out when it is needed). */
+function originOf(req: Request): string {
+  return `${req.protocol}://${hostOf(req)}`
 }
 
 type TrustFn = (address: string | undefined, hop: number) => boolean

@@ -1,4 +1,5 @@
-import type { AuthError } from '@bearerguard/core'
+import type { AuthError, AuthInfo } from '@bearerguard/core'
+import type { NextFunction, Request, Response } from 'express'
 import { ADVERTISED_DPOP } from '../../../test/support/challenges.js'
 import { createGuard, InsufficientScopeError } from '@bearerguard/core'
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
@@ -271,5 +272,47 @@ describe('hooks', () => {
       (await request(app).get('/api/orders').set('Authorization', `Bearer ${token}`)).status,
     ).toBe(200)
     expect((await request(app).get('/api/orders')).status).toBe(401)
+  })
+})
+
+describe.each(expressVersions)('req.auth on %s', (_name, express) => {
+  const guardOptions = () => ({ issuer: issuer.url, audience: AUDIENCE, optional: true })
+
+  it('reaches handlers of a mounted sub-app, and any middleware can still set and read it', async () => {
+    const app = express()
+    const api = express()
+    api.get('/me', (req: Request, res: Response) => res.json({ auth: req.auth ?? null }))
+    app.use(bearerAuth(guardOptions()))
+    app.use('/api', api)
+    app.get('/other', (req: Request, res: Response) => {
+      // another library setting req.auth, as express-jwt does
+      req.auth = { custom: true } as unknown as AuthInfo
+      res.json({ auth: req.auth })
+    })
+    const token = await issuer.token({ sub: 'alice' })
+    const me = await request(app).get('/api/me').set('Authorization', `Bearer ${token}`)
+    expect(me.body.auth).toMatchObject({ subject: 'alice' })
+    expect((await request(app).get('/api/me')).body).toEqual({ auth: null }) // anonymous
+    expect((await request(app).get('/other')).body).toEqual({ auth: { custom: true } })
+  })
+
+  it('requirement checks find the guard of a request whose req.auth was replaced by a copy', async () => {
+    const app = express()
+    app.use(bearerAuth(guardOptions()))
+    app.use((req: Request, _res: Response, next: NextFunction) => {
+      if (req.auth) req.auth = { ...req.auth, enriched: true } as AuthInfo
+      next()
+    })
+    app.get('/orders', requireScopes('orders:read'), (_req: Request, res: Response) =>
+      res.json({ ok: true }),
+    )
+    const reader = await issuer.token({ scope: 'orders:read' })
+    expect(
+      (await request(app).get('/orders').set('Authorization', `Bearer ${reader}`)).status,
+    ).toBe(200)
+    const other = await issuer.token({ scope: 'profile' })
+    const refused = await request(app).get('/orders').set('Authorization', `Bearer ${other}`)
+    expect(refused.status).toBe(403)
+    expect(refused.headers['www-authenticate']).toContain('error="insufficient_scope"')
   })
 })

@@ -19,6 +19,11 @@ import type { Context } from 'koa'
  * ```
  */
 export function toRequestLike(ctx: Context): RequestLike {
-  const url = `${ctx.protocol}://${ctx.host || 'localhost'}${ctx.originalUrl}`
-  return nodeRequestLike(ctx.req, ctx.method, url, (ctx.request as { body?: unknown }).body)
+  const body = (ctx.request as { body?: unknown }).body
+  return nodeRequestLike(ctx.req, ctx, ctx.method, ctx.originalUrl, originOf, body)
+}
+
+/** Scheme and host of the URL the client addressed (only worked out when it is needed). */
+function originOf(ctx: Context): string {
+  return `${ctx.protocol}://${ctx.host || 'localhost'}`
 }

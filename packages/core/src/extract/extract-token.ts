@@ -133,10 +133,11 @@ function tokenFromBody(request: RequestLike): string | undefined {
 }
 
 function tokenFromQuery(request: RequestLike): string | undefined {
-  const q = request.url.indexOf('?')
+  const url = request.target ?? request.url
+  const q = url.indexOf('?')
   if (q === -1) return undefined
-  const hash = request.url.indexOf('#', q)
-  const params = new URLSearchParams(request.url.slice(q + 1, hash === -1 ? undefined : hash))
+  const hash = url.indexOf('#', q)
+  const params = new URLSearchParams(url.slice(q + 1, hash === -1 ? undefined : hash))
   const values = params.getAll('access_token')
   if (values.length === 0) return undefined
   return singleParam(values.length === 1 ? values[0] : values)

@@ -15,6 +15,12 @@ export interface RequestLike {
   method: string
   /** The absolute request URL (or at least path and query). */
   url: string
+  /**
+   * The request target as sent — path and query — when the adapter has it at hand: the query
+   * is read from it (RFC 6750 §2.3) without building the absolute `url`, which then only DPoP's
+   * `htu` check needs.
+   */
+  target?: string
   /** Lower-cased header names; a header sent several times may be an array. */
   headers: Readonly<Record<string, string | string[] | undefined>>
   /** The parsed body when there is one (form fields for `application/x-www-form-urlencoded`). */
