@@ -31,7 +31,7 @@ export type GuardOrOptions = Guard | GuardOptions
 export function bearerAuth(guardOrOptions: GuardOrOptions): RequestHandler {
   const guard = toGuard(guardOrOptions)
   return (req, res, next) => {
-    rememberGuard(req, guard)
+    rememberGuard(res.locals, guard)
     checkRequest(
       guard,
       toRequestLike(req),

@@ -2,11 +2,13 @@
  * `req.auth`: typed on every Express request once this package is imported, and set without
  * adding a property to `req`. Express swaps each request's prototype for its app's
  * (`app.request`), and V8 then makes every property added to that request cost about 1.5 µs
- * — more than the rest of a cached token's check. So `auth` is an accessor on Express's own
- * request prototype (the one every app's `app.request` inherits from, mounted sub-apps
- * included), keeping each request's value in a WeakMap; `req.auth = …` and `req.auth` read
- * and write it as before, for any middleware. Where that prototype cannot take it (another
- * `auth` defined there first, a frozen prototype), `req.auth` is a plain property as usual.
+ * — more than the rest of a cached token's check (a WeakMap entry costs as much under load).
+ * So `auth` is an accessor on Express's own request prototype (the one every app's
+ * `app.request` inherits from, mounted sub-apps included) that keeps the value in the
+ * request's `res.locals` (a dictionary, cheap to add to) under a symbol; `req.auth = …` and
+ * `req.auth` read and write it as before, for any middleware. Where that prototype cannot take
+ * the accessor (another `auth` defined there first, a frozen prototype), `req.auth` is a plain
+ * property as usual.
  */
 import type { AuthInfo } from '@bearerguard/core'
 import { IncomingMessage } from 'node:http'
@@ -22,7 +24,12 @@ declare global {
   }
 }
 
-const values = new WeakMap<object, unknown>()
+const AUTH = Symbol.for('bearerguard.auth')
+/** Where a request's value lives when it has no `res.locals` (not one Express built). */
+const elsewhere = new WeakMap<object, unknown>()
+
+type WithLocals = { res?: { locals?: Record<symbol, unknown> } }
+
 /** Prototypes looked at already (given the accessor, or found unable to take it). */
 const seen = new WeakSet<object>()
 
@@ -43,11 +50,14 @@ export function setAuth(req: Request, auth: AuthInfo | undefined): void {
       Object.defineProperty(proto, 'auth', {
         configurable: true,
         enumerable: false,
-        get(this: object) {
-          return values.get(this)
+        get(this: WithLocals) {
+          const locals = this.res?.locals
+          return locals ? locals[AUTH] : elsewhere.get(this)
         },
-        set(this: object, value: unknown) {
-          values.set(this, value)
+        set(this: WithLocals, value: unknown) {
+          const locals = this.res?.locals
+          if (locals) locals[AUTH] = value
+          else elsewhere.set(this, value)
         },
       })
     }

@@ -46,7 +46,10 @@ export function requireStepUp(requirement: StepUpRequirement): RequestHandler {
   return requirementMiddleware(stepUpRequirement(requirement, 'requireStepUp'), 'requireStepUp()')
 }
 
-/** `next()` when `req.auth` meets `requirement`, else `next(err)` (a 500 without bearerAuth()). */
+/**
+ * `next()` when `req.auth` meets `requirement`, else `next(err)` (a 500 without bearerAuth()):
+ * the guard is the one `bearerAuth()` remembered in `res.locals`.
+ */
 function requirementMiddleware(requirement: RouteRequirement, who: string): RequestHandler {
-  return (req, _res, next) => next(refusal(req, req.auth, requirement, who))
+  return (req, res, next) => next(refusal(res.locals, req.auth, requirement, who))
 }

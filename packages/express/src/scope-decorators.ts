@@ -75,7 +75,9 @@ export const {
     function (this: unknown, req: Request, res: Response, next: NextFunction): unknown {
       const requirement = resolve()
       if (!requirement.public) {
-        const refused = refusal(req, req.auth, requirement.requirements, 'a decorated handler')
+        // res.locals: where bearerAuth() remembered the guard (undefined outside Express)
+        const carrier = (res as Partial<Response> | undefined)?.locals ?? req
+        const refused = refusal(carrier, req.auth, requirement.requirements, 'a decorated handler')
         if (refused !== undefined) {
           next(refused)
           return undefined

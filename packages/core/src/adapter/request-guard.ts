@@ -1,19 +1,23 @@
 /**
- * The guard that authenticated a request, remembered beside the framework's request object —
- * in a WeakMap keyed by it, not on it: adding a property to Express's `req` (whose prototype
- * Express swaps) costs V8 about 1.5 µs — so the requirement checks further down the route
- * (`requireScopes()`, `requireStepUp()`, the decorators) judge with its settings and answer
- * with its challenges. The entry goes when the request object does.
+ * The guard that authenticated a request, remembered on an object that lives as long as the
+ * request (under a symbol, never in anything an app serializes), so the requirement checks
+ * further down the route (`requireScopes()`, `requireStepUp()`, the decorators) judge with its
+ * settings and answer with its challenges. Pick a carrier V8 adds a property to cheaply: Koa's
+ * `ctx`, Express's `res.locals` — not Express's `req`, whose prototype Express swaps, after
+ * which every property added to it costs V8 about 1.5 µs (a WeakMap entry, under load, about
+ * as much).
  */
 import type { Guard } from '../guard/create-guard.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import type { RouteRequirement } from '../stepup/step-up-requirement.js'
 
-const guards = new WeakMap<object, Guard>()
+const GUARD = Symbol.for('bearerguard.guard')
+
+type Carrier = object & { [GUARD]?: Guard }
 
 /**
- * Remembers that `guard` authenticated the request `carrier` stands for (Express's `req`,
- * Koa's `ctx`, …).
+ * Remembers that `guard` authenticated the request `carrier` stands for (Koa's `ctx`,
+ * Express's `res.locals`, …).
  *
  * @example
  * ```ts
@@ -21,7 +25,7 @@ const guards = new WeakMap<object, Guard>()
  * ```
  */
 export function rememberGuard(carrier: object, guard: Guard): void {
-  guards.set(carrier, guard)
+  ;(carrier as Carrier)[GUARD] = guard
 }
 
 /**
@@ -33,7 +37,7 @@ export function rememberGuard(carrier: object, guard: Guard): void {
  * ```
  */
 export function guardOf(carrier: object): Guard | undefined {
-  return guards.get(carrier)
+  return (carrier as Carrier)[GUARD]
 }
 
 /**

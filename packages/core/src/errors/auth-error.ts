@@ -83,14 +83,18 @@ export class AuthError extends Error {
     description: string,
     challengeParams: Record<string, string> = {},
   ) {
+    // Rejections are expected events, not bugs: no stack trace is captured (capturing one cost
+    // as much as half a signature check per bad token) and none would be shown — it would only
+    // leak file paths into responses of frameworks that print `err.stack` in development.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(description)
+    Error.stackTraceLimit = limit
     this.status = status
     this.statusCode = status
     this.code = code
     this.description = description
     this.challengeParams = challengeParams
-    // Rejections are expected events, not bugs: a stack trace would only leak file paths into
-    // responses of frameworks that print `err.stack` in development.
     this.stack = `${this.name}: ${description}`
   }
 
