@@ -1,6 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InvalidTokenError } from '../src/errors/auth-error.js'
-import { peekJwt } from '../src/jwt/peek-jwt.js'
+import { looksLikeJws } from '../src/jwt/looks-like-jws.js'
+import { canonical, peekJwt } from '../src/jwt/peek-jwt.js'
 
 const b64 = (v: unknown) =>
   Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
@@ -45,4 +47,37 @@ describe('peekJwt', () => {
   })
   it('a header that is not JSON is malformed', () =>
     fails(`${b64('nope')}.${b64({})}.${sig}`, /malformed/))
+})
+
+describe('canonical base64url', () => {
+  it('is exactly the spelling that decodes and encodes back to itself', () => {
+    const alphabet = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_']
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 12 }),
+        (chars) => {
+          const part = chars.join('')
+          expect(canonical(part)).toBe(
+            Buffer.from(part, 'base64url').toString('base64url') === part,
+          )
+        },
+      ),
+      { numRuns: 5000 },
+    )
+  })
+  it('refuses padding and characters outside the alphabet', () => {
+    for (const part of ['ab==', 'ab+c', 'ab/c', 'a b', '']) expect(canonical(part)).toBe(false)
+  })
+})
+
+describe('looksLikeJws (tokenFormat auto: which tokens are verified as JWTs)', () => {
+  it.each([
+    ['eyJhbGciOiJSUzI1NiJ9.e30.c2ln', true],
+    ['eyJhbGciOiJSUzI1NiJ9.e30.', true], // JWS-shaped: the JWT path refuses it (not signed)
+    ['2YotnFZFEjr1zCsicMWpAA', false],
+    ['abc.def.ghi', false], // the header is not a JSON object
+    ['eyJhbGciOiJSUzI1NiJ9.e30', false],
+    ['eyJ.a.b.c.d', false], // five parts: JWE, never introspected as JWS either
+    ['eyJ', false],
+  ])('%s → %s', (token, expected) => expect(looksLikeJws(token)).toBe(expected))
 })

@@ -65,11 +65,28 @@ export function canonical(part: string): boolean {
   return decodePart(part) !== undefined
 }
 
-/** The bytes of a canonical base64url part, or undefined. */
+/** Base64url alphabet values, by character code. */
+const VALUE = new Int8Array(128).fill(-1)
+for (const [i, ch] of [
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+].entries()) {
+  VALUE[ch.charCodeAt(0)] = i
+}
+
+/**
+ * The bytes of a canonical base64url part, or undefined. Canonical (RFC 4648 §3.5): only the
+ * alphabet, no padding, no length that leaves a lone character, and zero in the bits of the
+ * last character that encode no byte — the one spelling that decodes to these bytes.
+ */
 function decodePart(part: string): Buffer | undefined {
   if (!BASE64URL.test(part)) return undefined
-  const bytes = Buffer.from(part, 'base64url')
-  return bytes.toString('base64url') === part ? bytes : undefined
+  const tail = part.length % 4
+  if (tail === 1) return undefined
+  if (tail !== 0) {
+    const last = VALUE[part.charCodeAt(part.length - 1)] as number
+    if ((last & (tail === 2 ? 0x0f : 0x03)) !== 0) return undefined
+  }
+  return Buffer.from(part, 'base64url')
 }
 
 function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
