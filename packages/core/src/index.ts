@@ -1,4 +1,9 @@
-export { createGuard, toGuard, type Guard } from './guard/create-guard.js'
+/**
+ * What applications use: `createGuard`, the options, `AuthInfo`, the errors, decorator metadata.
+ *
+ * @module @bearerguard/core
+ */
+export { createGuard, toGuard, type Guard, type GuardOrOptions } from './guard/create-guard.js'
 export type {
   DPoPOptions,
   GuardOptions,

@@ -1,20 +1,9 @@
 /** `bearerAuth()`: the Express middleware that authenticates every request it sees. */
-import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import { toGuard, type GuardOrOptions } from '@bearerguard/core'
 import { checkRequest, rememberGuard } from '@bearerguard/core/adapter'
 import type { RequestHandler } from 'express'
 import { setAuth } from './request-auth.js'
 import { toRequestLike } from './to-request-like.js'
-
-/**
- * A guard, or the options to create one.
- *
- * @example
- * ```ts
- * const options: GuardOrOptions = { issuer: 'https://as.example.com', audience: 'https://api.example.com' }
- * app.use('/api', bearerAuth(options)) // or bearerAuth(createGuard(options)) to share one guard
- * ```
- */
-export type GuardOrOptions = Guard | GuardOptions
 
 /**
  * Authenticates the request and sets `req.auth`. A rejection goes to `next(err)` as an

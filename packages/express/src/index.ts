@@ -1,33 +1,10 @@
 import './request-auth.js'
 
-export { bearerAuth, type GuardOrOptions } from './bearer-auth.js'
+export * from '@bearerguard/core'
+export { bearerAuth } from './bearer-auth.js'
 export { requireScopes, requireAnyScope, requireStepUp } from './require-scopes.js'
 export { authErrorHandler } from './auth-error-handler.js'
 export { Public, RequireAnyScope, RequireScopes, RequireStepUp } from './scope-decorators.js'
 export { toRequestLike } from './to-request-like.js'
 export { protectedResourceMetadata } from './protected-resource-metadata.js'
 export { withMcpAuth } from './mcp-auth.js'
-export {
-  AuthError,
-  AuthServerUnavailableError,
-  InsufficientScopeError,
-  InsufficientUserAuthenticationError,
-  InvalidDpopProofError,
-  InvalidRequestError,
-  InvalidTokenError,
-  UnauthorizedError,
-  UseDpopNonceError,
-  assertScopesDeclared,
-  createGuard,
-  declaredScopes,
-  getRequirements,
-  listRequirements,
-  toGuard,
-  type AuthInfo,
-  type Guard,
-  type GuardOptions,
-  type McpAuthInfo,
-  type MetadataEndpointOptions,
-  type ProtectedResourceMetadata,
-  type StepUpRequirement,
-} from '@bearerguard/core'

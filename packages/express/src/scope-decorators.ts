@@ -23,52 +23,18 @@ type Handler = (this: unknown, req: Request, res: Response, next: NextFunction) 
  */
 export const {
   /**
-   * Every listed scope is required: on a class, by every handler; on a method, added to the
-   * class's requirement. A request without them gets 403 `insufficient_scope`.
-   *
-   * @example
-   * ```ts
-   * @RequireScopes('orders:read')
-   * class OrdersController {
-   *   list(req: Request, res: Response) { res.json([]) }
-   * }
-   * ```
+   * Every listed scope is required (on a class: by every handler; on a method: added to the
+   * class's). @example `@RequireScopes('orders:read') class OrdersController {}`
    */
   RequireScopes,
-  /**
-   * At least one listed scope is required.
-   *
-   * @example
-   * ```ts
-   * class OrdersController {
-   *   @RequireAnyScope('orders:admin', 'admin') remove(req: Request, res: Response) { res.status(204).end() }
-   * }
-   * ```
-   */
+  /** At least one listed scope is required. @example `@RequireAnyScope('orders:write', 'admin')` */
   RequireAnyScope,
   /**
-   * A step-up requirement (RFC 9470): the token's `acr` one of `acrValues` and/or its
-   * `auth_time` at most `maxAge` seconds ago; else 401 `insufficient_user_authentication`.
-   *
-   * @example
-   * ```ts
-   * class AccountController {
-   *   @RequireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 }) close(req: Request, res: Response) { res.status(204).end() }
-   * }
-   * ```
+   * A step-up requirement (RFC 9470): `acr` one of `acrValues` and/or `auth_time` at most
+   * `maxAge` s ago. @example `@RequireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 })`
    */
   RequireStepUp,
-  /**
-   * No scope is required; on a method, it overrides the class's requirements.
-   *
-   * @example
-   * ```ts
-   * @RequireScopes('orders:read')
-   * class OrdersController {
-   *   @Public() health(req: Request, res: Response) { res.json({ ok: true }) }
-   * }
-   * ```
-   */
+  /** No requirement; on a method, overrides the class's. @example `@Public() health(req, res) {}` */
   Public,
 } = createScopeDecorators(
   (original, resolve) =>

@@ -1,21 +1,10 @@
 /** `bearerAuth()`: the Koa middleware that authenticates every request it sees. */
-import { toGuard, type Guard, type GuardOptions } from '@bearerguard/core'
+import { toGuard, type GuardOrOptions } from '@bearerguard/core'
 import { rememberGuard } from '@bearerguard/core/adapter'
 import type { Middleware } from 'koa'
 import { answerAuthErrors } from './auth-error-response.js'
 import './auth-state.js'
 import { toRequestLike } from './to-request-like.js'
-
-/**
- * A guard, or the options to create one.
- *
- * @example
- * ```ts
- * const options: GuardOrOptions = { issuer: 'https://as.example.com', audience: 'https://api.example.com' }
- * router.use(bearerAuth(options)) // or bearerAuth(createGuard(options)) to share one guard
- * ```
- */
-export type GuardOrOptions = Guard | GuardOptions
 
 /**
  * Authenticates the request and sets `ctx.state.auth`. A rejection is thrown as an

@@ -1,8 +1,7 @@
 /** `protectedResourceMetadata()`: serves the RFC 9728 document at its well-known paths. */
-import type { MetadataEndpointOptions } from '@bearerguard/core'
+import type { GuardOrOptions, MetadataEndpointOptions } from '@bearerguard/core'
 import { createMetadataEndpoint } from '@bearerguard/core/adapter'
 import type { Middleware } from 'koa'
-import type { GuardOrOptions } from './bearer-auth.js'
 
 /**
  * Answers `GET`/`HEAD /.well-known/oauth-protected-resource` and, for a resource with a path,

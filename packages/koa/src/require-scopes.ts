@@ -1,51 +1,26 @@
 /** Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`. */
-import type { RouteRequirement, StepUpRequirement } from '@bearerguard/core'
-import { refusal, scopeRequirement, stepUpRequirement } from '@bearerguard/core/adapter'
+import type { RouteRequirement } from '@bearerguard/core'
+import { createRequirementMiddlewares, refusal } from '@bearerguard/core/adapter'
 import type { Context, Middleware } from 'koa'
 import './auth-state.js'
 
-/**
- * Requires every one of `scopes`: throws a 403 `insufficient_scope` when the token lacks one,
- * a 401 when the request is anonymous. Throws at start-up for an empty or invalid list.
- *
- * @example
- * ```ts
- * router.get('/orders', requireScopes('orders:read'), listOrders)
- * ```
- */
-export function requireScopes(...scopes: string[]): Middleware {
-  return requirementMiddleware(scopeRequirement(scopes, 'all', 'requireScopes'), 'requireScopes()')
-}
-
-/**
- * Requires at least one of `scopes`.
- *
- * @example
- * ```ts
- * router.post('/orders', requireAnyScope('orders:write', 'admin'), createOrder)
- * ```
- */
-export function requireAnyScope(...scopes: string[]): Middleware {
-  return requirementMiddleware(
-    scopeRequirement(scopes, 'any', 'requireAnyScope'),
-    'requireAnyScope()',
-  )
-}
-
-/**
- * Requires the token's `acr` to be one of `acrValues` and/or its `auth_time` to be at most
- * `maxAge` seconds ago (RFC 9470). Falling short throws a 401 `insufficient_user_authentication`
- * with `acr_values` and/or `max_age` in the challenge; an anonymous request gets 401. Throws at
- * start-up for an empty or invalid requirement.
- *
- * @example
- * ```ts
- * router.post('/payments', requireScopes('payments:write'), requireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 }), pay)
- * ```
- */
-export function requireStepUp(requirement: StepUpRequirement): Middleware {
-  return requirementMiddleware(stepUpRequirement(requirement, 'requireStepUp'), 'requireStepUp()')
-}
+export const {
+  /**
+   * Every one of `scopes`: throws a 403 `insufficient_scope` when one is missing, a 401 when
+   * anonymous. @example `router.get('/orders', requireScopes('orders:read'), list)`
+   */
+  requireScopes,
+  /** At least one of `scopes`. @example `router.post('/orders', requireAnyScope('orders:write', 'admin'), create)` */
+  requireAnyScope,
+  /**
+   * RFC 9470 step-up: `acr` one of `acrValues` and/or `auth_time` at most `maxAge` s ago, else
+   * 401 `insufficient_user_authentication`. @example `requireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 })`
+   */
+  requireStepUp,
+} = createRequirementMiddlewares<Middleware>((requirement, who) => async (ctx, next) => {
+  authorize(ctx, requirement, who)
+  await next()
+})
 
 /**
  * Throws the guard's `AuthError` unless `ctx.state.auth` meets `requirement` (every one, given a
@@ -63,11 +38,4 @@ export function authorize(
 ): void {
   const refused = refusal(ctx, ctx.state.auth, requirement, who)
   if (refused) throw refused
-}
-
-function requirementMiddleware(requirement: RouteRequirement, who: string): Middleware {
-  return async (ctx, next) => {
-    authorize(ctx, requirement, who)
-    await next()
-  }
 }

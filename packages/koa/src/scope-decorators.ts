@@ -24,52 +24,18 @@ type Handler = (this: unknown, ctx: Context, next: Next) => unknown
  */
 export const {
   /**
-   * Every listed scope is required: on a class, by every handler; on a method, added to the
-   * class's requirement. A request without them gets 403 `insufficient_scope`.
-   *
-   * @example
-   * ```ts
-   * @RequireScopes('orders:read')
-   * class OrdersController {
-   *   list(ctx: Context) { ctx.body = [] }
-   * }
-   * ```
+   * Every listed scope is required (on a class: by every handler; on a method: added to the
+   * class's). @example `@RequireScopes('orders:read') class OrdersController {}`
    */
   RequireScopes,
-  /**
-   * At least one listed scope is required.
-   *
-   * @example
-   * ```ts
-   * class OrdersController {
-   *   @RequireAnyScope('orders:admin', 'admin') remove(ctx: Context) { ctx.status = 204 }
-   * }
-   * ```
-   */
+  /** At least one listed scope is required. @example `@RequireAnyScope('orders:write', 'admin')` */
   RequireAnyScope,
   /**
-   * A step-up requirement (RFC 9470): the token's `acr` one of `acrValues` and/or its
-   * `auth_time` at most `maxAge` seconds ago; else 401 `insufficient_user_authentication`.
-   *
-   * @example
-   * ```ts
-   * class AccountController {
-   *   @RequireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 }) close(ctx: Context) { ctx.status = 204 }
-   * }
-   * ```
+   * A step-up requirement (RFC 9470): `acr` one of `acrValues` and/or `auth_time` at most
+   * `maxAge` s ago. @example `@RequireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 })`
    */
   RequireStepUp,
-  /**
-   * No scope is required; on a method, it overrides the class's requirements.
-   *
-   * @example
-   * ```ts
-   * @RequireScopes('orders:read')
-   * class OrdersController {
-   *   @Public() health(ctx: Context) { ctx.body = { ok: true } }
-   * }
-   * ```
-   */
+  /** No requirement; on a method, overrides the class's. @example `@Public() health(ctx) {}` */
   Public,
 } = createScopeDecorators(
   (original, resolve) =>

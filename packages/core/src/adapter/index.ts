@@ -1,3 +1,9 @@
+/**
+ * What an adapter needs: request mapping, the value-or-promise call, the guard of a request and
+ * its requirement checks, rendering, decorators and the RFC 9728 endpoint.
+ *
+ * @module @bearerguard/core/adapter
+ */
 export { checkRequest } from './check-request.js'
 export { guardOf, refusal, rememberGuard } from './request-guard.js'
 export { nodeRequestLike, type NodeIncoming } from './node-request.js'
@@ -31,3 +37,7 @@ export {
   type MetadataEndpointOptions,
   type MetadataResponse,
 } from './metadata-endpoint.js'
+export {
+  createRequirementMiddlewares,
+  type RequirementMiddlewares,
+} from './requirement-middlewares.js'

@@ -97,6 +97,17 @@ export function isGuard(value: unknown): value is Guard {
 }
 
 /**
+ * A guard, or the options to create one: what every adapter's `bearerAuth()` accepts.
+ *
+ * @example
+ * ```ts
+ * const options: GuardOrOptions = { issuer: 'https://as.example.com', audience: 'https://api.example.com' }
+ * app.use('/api', bearerAuth(options)) // or bearerAuth(createGuard(options)) to share one guard
+ * ```
+ */
+export type GuardOrOptions = Guard | GuardOptions
+
+/**
  * A guard, or the options to create one (validated now): what every adapter accepts.
  *
  * @example
@@ -104,7 +115,7 @@ export function isGuard(value: unknown): value is Guard {
  * const guard = toGuard({ issuer: 'https://as.example.com', audience: 'https://api.example.com' })
  * ```
  */
-export function toGuard(value: Guard | GuardOptions): Guard {
+export function toGuard(value: GuardOrOptions): Guard {
   return isGuard(value) ? value : createGuard(value)
 }
 
