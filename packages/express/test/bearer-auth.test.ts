@@ -316,3 +316,24 @@ describe.each(expressVersions)('req.auth on %s', (_name, express) => {
     expect(refused.headers['www-authenticate']).toContain('error="insufficient_scope"')
   })
 })
+
+describe('a bug is not an answer about the token', () => {
+  it('an exception that is not an AuthError reaches Express as a 500, never a 401', async () => {
+    const buggy = {
+      check: () => {
+        throw new TypeError('a bug in a custom guard')
+      },
+      authenticate: async () => undefined,
+      authorize: () => undefined,
+    } as unknown as Parameters<typeof bearerAuth>[0]
+    const express = expressVersions[0][1]
+    const app = express()
+    app.get('/x', bearerAuth(buggy), (_req: Request, res: Response) => res.json({ ok: true }))
+    app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+      res.status(500).json({ caught: error.message })
+    })
+    const res = await request(app).get('/x').set('Authorization', 'Bearer abc')
+    expect(res.status).toBe(500)
+    expect(res.body).toEqual({ caught: 'a bug in a custom guard' })
+  })
+})
