@@ -27,12 +27,15 @@
  * profile's positions are in that code. They are mapped back to the `.ts` line with the source
  * map tsx kept in its cache (`$TMPDIR/tsx-<uid>/`, the newest entry for the file); without one
  * the position is printed as `@line:column` of the generated code (e.g. esbuild's `__name`
- * helper, which tsx adds to keep function names).
+ * helper, which tsx adds to keep function names). bearerguard's packages as built by tsc
+ * (`packages/<name>/dist/*.js`, the bench's default) are mapped the same way through the
+ * `.js.map` tsc writes next to each file, so their frames read `packages/<name>/src/….ts:<line>`
+ * as with `--packages source`; a `dist/` file without its map keeps its `.js` line.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { SourceMap, type SourceMapPayload } from 'node:module'
 import { tmpdir, userInfo } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
@@ -122,19 +125,50 @@ function tsxSourceMaps(): Map<string, SourceMap> {
 
 const sourceMaps = tsxSourceMaps()
 
+/** The `.js.map` next to a compiled `.js` file (tsc's `sourceMap`), by path; null: none. */
+const compiledMaps = new Map<string, SourceMap | null>()
+function compiledMap(path: string): SourceMap | null {
+  let map = compiledMaps.get(path)
+  if (map === undefined) {
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8')) as SourceMapPayload)
+    } catch {
+      map = null
+    }
+    compiledMaps.set(path, map)
+  }
+  return map
+}
+
+/**
+ * The source position (path, 1-based line) of a position in the code V8 ran: through tsx's map
+ * of a `.ts` file, or through tsc's `.js.map` of a bearerguard package's `dist/` file.
+ */
+function sourceOf(ran: string, line: number, column: number): [string, string] | undefined {
+  const tsx = sourceMaps.get(ran)
+  const compiled =
+    !tsx && !ran.includes('/node_modules/') && /\/packages\/[^/]+\/dist\/.*\.js$/.test(ran)
+      ? compiledMap(ran)
+      : null
+  const map = tsx ?? compiled
+  const entry = map?.findEntry(line, column)
+  if (!map || !entry || !('originalLine' in entry)) return undefined
+  const path = compiled
+    ? resolve(dirname(ran), compiled.payload.sourceRoot ?? '', entry.originalSource)
+    : ran
+  return [path, String(entry.originalLine + 1)]
+}
+
 /** `file:line` as a reader finds it: repository-relative, npm packages by name, .ts lines. */
 function locate({ url, lineNumber, columnNumber }: CallFrame): string {
   if (url === '') return '(native)'
   if (!url.startsWith('file://')) return url // node:internal/…
-  const path = fileURLToPath(url)
-  const entry = sourceMaps.get(path)?.findEntry(lineNumber, columnNumber)
+  const ran = fileURLToPath(url)
   // a .ts file without its map: the position in the code V8 ran, marked with @
-  const line =
-    entry && 'originalLine' in entry
-      ? String(entry.originalLine + 1)
-      : /\.[cm]?tsx?$/.test(path)
-        ? `@${lineNumber + 1}:${columnNumber + 1}`
-        : String(lineNumber + 1)
+  const [path, line] = sourceOf(ran, lineNumber, columnNumber) ?? [
+    ran,
+    /\.[cm]?tsx?$/.test(ran) ? `@${lineNumber + 1}:${columnNumber + 1}` : String(lineNumber + 1),
+  ]
   const short = path.includes('/node_modules/')
     ? path.slice(path.lastIndexOf('/node_modules/') + '/node_modules/'.length)
     : path.replace(/^.*?\/(packages|bench)\//, '$1/')
