@@ -272,6 +272,7 @@ export const configSchema = z
     for (const [name, path] of Object.entries({ nginx, traefik, envoy })) {
       if (
         typeof path === 'string' &&
+        path !== '' && // envoy "": reported above
         OPS_PATHS.some((ops) => path === ops || ops.startsWith(`${path}/`))
       ) {
         ctx.addIssue({
