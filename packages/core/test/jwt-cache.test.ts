@@ -71,11 +71,22 @@ async function status(guard: Guard, token: string): Promise<number> {
 }
 
 describe('the verified-token cache', () => {
-  it('verifies a reused token once', async () => {
+  it('verifies a reused token twice — admitted on its second verification — then never again', async () => {
     const guard = guardOf()
     const token = await issuer.token({ sub: 'alice', scope: 'a b' })
     for (let i = 0; i < 10; i++) expect(await status(guard, token)).toBe(200)
-    expect(verifications()).toBe(1)
+    expect(verifications()).toBe(2)
+  })
+  it('keeps tokens used once out, so a flood of distinct tokens never pushes a reused one out', async () => {
+    const guard = guardOf({ jwtCache: { max: 2 } })
+    const hot = await issuer.token({ sub: 'hot' })
+    await status(guard, hot)
+    await status(guard, hot) // admitted
+    for (let i = 0; i < 5; i++)
+      expect(await status(guard, await issuer.token({ sub: `once-${i}` }))).toBe(200)
+    const before = verifications()
+    expect(await status(guard, hot)).toBe(200)
+    expect(verifications()).toBe(before) // still cached
   })
 
   it('serves the same identity, frozen, so no request can change what another sees', async () => {
@@ -191,15 +202,20 @@ describe('the verified-token cache', () => {
 describe('VerifiedTokenCache', () => {
   it('is bounded by max', () => {
     const cache = new VerifiedTokenCache<object>({ max: 2, ttl: 60 })
-    for (const token of ['a', 'b', 'c'])
+    for (const token of ['a', 'b', 'c', 'a', 'b', 'c'])
       cache.set(token, { issuer: 'i', value: {}, generation: 0 }, {}, Date.now())
     expect(cache.size).toBe(2)
     expect(cache.get('a', Date.now())).toBeUndefined()
   })
   it('is bounded by memory', () => {
     const cache = new VerifiedTokenCache<object>({ max: 1000, ttl: 60, maxBytes: 10_000 })
-    for (let i = 0; i < 100; i++)
-      cache.set(`${i}`.padEnd(1000, 'x'), { issuer: 'i', value: {}, generation: 0 }, {}, Date.now())
+    for (let i = 0; i < 200; i++)
+      cache.set(
+        `${i % 100}`.padEnd(1000, 'x'),
+        { issuer: 'i', value: {}, generation: 0 },
+        {},
+        Date.now(),
+      )
     expect(cache.size).toBeLessThanOrEqual(4)
   })
   it('stores nothing for a token already expired', () => {
@@ -217,9 +233,12 @@ describe('VerifiedTokenCache', () => {
     const now = Date.now()
     const entry = { issuer: 'i', value: {}, generation: 0 }
     cache.set('t', entry, { exp: now / 1000 + 10 }, now)
+    expect(cache.get('t', now)).toBeUndefined() // seen once: not admitted yet
+    cache.set('t', entry, { exp: now / 1000 + 10 }, now)
     expect(cache.get('t', now + 9_999)).toBe(entry)
     expect(cache.get('t', now + 10_000)).toBeUndefined()
     expect(cache.size).toBe(0)
+    cache.set('u', entry, {}, now)
     cache.set('u', entry, {}, now) // the 60 s ceiling
     expect(cache.get('u', now + 59_999)).toBe(entry)
     expect(cache.get('u', now + 60_000)).toBeUndefined()
@@ -233,9 +252,10 @@ describe('guard.check (the pipeline decides at once when it can)', () => {
     const first = guard.check(request(token))
     expect(first).toBeInstanceOf(Promise)
     const slow = await first
-    const fast = now(guard, request(token))
+    expect(now(guard, request(token))).toEqual(slow) // verified again at once: keys at hand
+    const fast = now(guard, request(token)) // admitted on its second verification: a hit
     expect(fast).toEqual(slow)
-    expect(verifications()).toBe(1)
+    expect(verifications()).toBe(2)
   })
   it('decides requests without a token at once: 401, or undefined when optional', () => {
     const none = { method: 'GET', url: '/', headers: {} }
@@ -279,8 +299,9 @@ describe('guard.check verifies at once a new JWT whose keys are at hand', () => 
     const second = await issuer.token({ sub: 'second' }) // never seen: not a cache hit
     expect(now(guard, request(second))).toMatchObject({ subject: 'second' })
     expect(verifications()).toBe(2)
-    expect(now(guard, request(second))).toMatchObject({ subject: 'second' }) // now cached
-    expect(verifications()).toBe(2)
+    expect(now(guard, request(second))).toMatchObject({ subject: 'second' }) // admitted now
+    expect(now(guard, request(second))).toMatchObject({ subject: 'second' }) // cached
+    expect(verifications()).toBe(3)
   })
   it('throws a bad signature at once, a 401 rendered like any other', async () => {
     const guard = guardOf()

@@ -4,6 +4,13 @@
  * the exact token string; an entry never outlives the token's `exp`, its `maxTokenAge` or a
  * configured ceiling, and is only served while the issuer's key set is the one that verified
  * it. Only successes are stored. Time claims are checked again on every hit by the caller.
+ *
+ * Admission: a token is kept from its second verification on, not its first. A token used once
+ * (a client minting one per call, a flood of distinct tokens) would only push out others and
+ * leave the garbage collector an old-generation object to sweep per request; a client reusing
+ * its token pays one more signature check, then hits. Which tokens were seen once is a bit per
+ * hash of the token's last characters (its signature, random for real tokens) in a 32 KiB
+ * table cleared after every 65,536 marks; a collision only admits a token one check early.
  */
 import { LRUCache } from 'lru-cache'
 
@@ -37,9 +44,16 @@ export interface VerifiedTokenCacheOptions {
  * const hit = cache.get(token, Date.now())
  * ```
  */
+/** Words of the seen-once table: 8,192 × 32 bits. */
+const SEEN_WORDS = 1 << 13
+/** Marks after which the table is cleared, so it never fills up. */
+const SEEN_RESET = 1 << 16
+
 export class VerifiedTokenCache<V extends object> {
   readonly #lru: LRUCache<string, Held<V>>
   readonly #ttlMs: number
+  readonly #seen = new Uint32Array(SEEN_WORDS)
+  #marks = 0
 
   constructor(options: VerifiedTokenCacheOptions) {
     this.#ttlMs = options.ttl * 1000
@@ -77,8 +91,26 @@ export class VerifiedTokenCache<V extends object> {
     if (limits.maxTokenAge !== undefined && typeof limits.iat === 'number') {
       ttl = Math.min(ttl, (limits.iat + limits.maxTokenAge) * 1000 - nowMs)
     }
-    if (!(ttl >= 1)) return
+    if (!(ttl >= 1) || !this.#admit(token)) return
     this.#lru.set(token, { entry, expiresAt: nowMs + ttl })
+  }
+
+  /** True the second time a token (by its hash) is offered since the last reset. */
+  #admit(token: string): boolean {
+    // FNV-1a over the last 32 characters: the signature's, random for a real token
+    let hash = 0x811c9dc5
+    for (let i = Math.max(0, token.length - 32); i < token.length; i++) {
+      hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193)
+    }
+    const word = (hash >>> 5) & (SEEN_WORDS - 1)
+    const bit = 1 << (hash & 31)
+    if ((this.#seen[word] as number) & bit) return true
+    this.#seen[word] = (this.#seen[word] as number) | bit
+    if (++this.#marks >= SEEN_RESET) {
+      this.#seen.fill(0)
+      this.#marks = 0
+    }
+    return false
   }
 
   delete(token: string): void {
