@@ -1,0 +1,17 @@
+/**
+ * `req.auth` typed on Express requests (platform-express) once this package is imported, as
+ * `@bearerguard/express` types it. (On platform-fastify, read it with `@Auth()`.)
+ */
+import type { AuthInfo } from '@bearerguard/core'
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The verified caller, set by bearerguard's guard; undefined for an anonymous request. */
+      auth?: AuthInfo
+    }
+  }
+}
+
+export {}
