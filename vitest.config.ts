@@ -25,6 +25,12 @@ export default defineConfig({
       project('gateway', 'packages/gateway/test/**/*.test.ts'),
       project('cross-package', 'test/**/*.test.ts'),
       {
+        // NestJS: legacy decorators, as Nest apps compile them (explicit @Inject: no metadata)
+        extends: true as const,
+        esbuild: { tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } },
+        test: { name: 'nestjs', include: ['packages/nestjs/test/**/*.test.ts'] },
+      },
+      {
         // Decorators as NestJS and routing-controllers compile them.
         extends: true as const,
         esbuild: { tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } },
