@@ -20,6 +20,7 @@ export default defineConfig({
       project('core', 'packages/core/test/**/*.test.ts'),
       project('express', 'packages/express/test/**/*.test.ts'),
       project('koa', 'packages/koa/test/**/*.test.ts'),
+      project('fastify', 'packages/fastify/test/**/*.test.ts'),
       project('testing', 'packages/testing/test/**/*.test.ts'),
       project('redis', 'packages/redis/test/**/*.test.ts'),
       project('gateway', 'packages/gateway/test/**/*.test.ts'),

@@ -17,6 +17,7 @@ const cases: Array<
 > = [
   ['express-api', 'express-api', 'src/main.ts', 6],
   ['koa-api', 'koa-api', 'src/main.ts', 6],
+  ['fastify-api', 'fastify-api', 'src/main.ts', 8],
   ['decorators (Express)', 'decorators', 'src/express-main.ts', 6],
   ['decorators (Koa)', 'decorators', 'src/koa-main.ts', 6],
   [

@@ -25,6 +25,7 @@ import express5 from 'express'
 import express4 from 'express4'
 import type { RequestListener } from 'node:http'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
+import { fastifyApp } from './fastify-app.js'
 import { gatewayApp } from './gateway-app.js'
 
 export const AUDIENCE = 'https://api.example.com'
@@ -136,6 +137,7 @@ export const ALL_ADAPTERS: Array<[string, MakeApp]> = [
   ['Express 4', expressApp(express4 as unknown as typeof express5)],
   koa3App,
   ['Koa 2', koaApp(Koa2 as unknown as typeof Koa3)],
+  ['Fastify 5', fastifyApp],
   ['gateway', gatewayApp],
 ]
 
@@ -143,5 +145,6 @@ export const ALL_ADAPTERS: Array<[string, MakeApp]> = [
 export const LATEST_ADAPTERS: Array<[string, MakeApp]> = [
   express5App,
   koa3App,
+  ['Fastify 5', fastifyApp],
   ['gateway', gatewayApp],
 ]
