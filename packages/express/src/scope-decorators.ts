@@ -1,7 +1,9 @@
 /**
  * `RequireScopes`, `RequireAnyScope`, `RequireStepUp` and `Public` for Express handlers `(req, res, next)`:
  * TC39 standard decorators (and legacy `experimentalDecorators`) on controller classes and
- * methods. A decorated handler enforces its requirement however it is mounted.
+ * methods. A decorated handler enforces its requirement however it is mounted; called without
+ * an Express request (by NestJS or routing-controllers, with injected parameters), it throws
+ * an error that names `@bearerguard/nestjs` and the routing-controllers recipe.
  */
 import { createScopeDecorators, refusal } from '@bearerguard/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
@@ -51,4 +53,14 @@ export const {
       }
       return (original as Handler).call(this, req, res, next)
     },
+  {
+    package: '@bearerguard/express',
+    signature: 'Express handlers called as (req, res, next)',
+    accepts: ([req, res, next]) =>
+      isObject(req) && isObject(req.headers) && isObject(res) && typeof next === 'function',
+  },
 )
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}

@@ -1,7 +1,9 @@
 /**
  * `RequireScopes`, `RequireAnyScope`, `RequireStepUp` and `Public` for Koa handlers `(ctx, next)`: TC39
  * standard decorators (and legacy `experimentalDecorators`) on controller classes and methods.
- * A decorated handler enforces its requirement however it is mounted.
+ * A decorated handler enforces its requirement however it is mounted; called without a Koa
+ * context (by routing-controllers, with injected parameters), it throws an error that names
+ * `@bearerguard/nestjs` and the routing-controllers recipe.
  */
 import { createScopeDecorators } from '@bearerguard/core/adapter'
 import type { Context, Next } from 'koa'
@@ -46,4 +48,13 @@ export const {
       }
       return (original as Handler).call(this, ctx, next)
     },
+  {
+    package: '@bearerguard/koa',
+    signature: 'Koa handlers called as (ctx, next)',
+    accepts: ([ctx, next]) => isObject(ctx) && isObject(ctx.state) && typeof next === 'function',
+  },
 )
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}

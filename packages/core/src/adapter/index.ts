@@ -31,6 +31,7 @@ export {
   type ScopeDecorators,
 } from '../decorators/create-scope-decorators.js'
 export type { HandlerRequirement } from '../decorators/effective-requirement.js'
+export type { HandlerCall } from '../decorators/handler-call.js'
 export {
   createMetadataEndpoint,
   type MetadataEndpoint,

@@ -4,11 +4,21 @@
  * decorators (TypeScript ≥ 5) and legacy `experimentalDecorators` (NestJS, routing-controllers)
  * are both accepted. A wrapped handler resolves its requirement when called, so a class
  * decorator applied after its method decorators, or a parent class's decorator, still counts,
- * and the handler enforces it however it is mounted (even unbound, by any router).
+ * and the handler enforces it however it is mounted (even unbound, by any router). The wrapper
+ * keeps what other decorators put on the method (reflect-metadata, own properties), so a
+ * framework's routing is never lost; called other than as the adapter's framework calls a
+ * handler, it throws an error naming what to use instead (see `handler-call.ts`).
  */
 import { scopeRequirement } from '../scopes/scope-requirement.js'
 import { stepUpRequirement, type StepUpRequirement } from '../stepup/step-up-requirement.js'
+import { copyFunctionMetadata } from './copy-function-metadata.js'
 import { effectiveRequirement, type HandlerRequirement } from './effective-requirement.js'
+import {
+  isNestRouteHandler,
+  nestRouteHandler,
+  unservedCall,
+  type HandlerCall,
+} from './handler-call.js'
 import {
   legacyHolder,
   ownRecord,
@@ -111,25 +121,46 @@ const ORIGINAL = Symbol('bearerguard.original')
 type Wrapped = ((...args: never[]) => unknown) & { [ORIGINAL]?: (...args: never[]) => unknown }
 
 /**
- * Builds the decorators around an adapter's handler wrapper.
+ * Builds the decorators around an adapter's handler wrapper. Given `call`, a decorated method
+ * called with arguments `call` does not accept (as NestJS and routing-controllers call
+ * controller methods) throws an `Error` naming the handler and what to use instead, before
+ * the wrapper runs.
  *
  * @example
  * ```ts
- * export const { RequireScopes, RequireAnyScope, Public } = createScopeDecorators((original, resolve) =>
- *   function (this: unknown, ctx, next) { enforce(resolve(), ctx); return original.call(this, ctx, next) })
+ * export const { RequireScopes, RequireAnyScope, Public } = createScopeDecorators(
+ *   (original, resolve) =>
+ *     function (this: unknown, ctx, next) { enforce(resolve(), ctx); return original.call(this, ctx, next) },
+ *   { package: '@bearerguard/koa', signature: 'Koa handlers called as (ctx, next)', accepts: isKoaCall },
+ * )
  * ```
  */
-export function createScopeDecorators(wrap: HandlerWrapper): ScopeDecorators {
+export function createScopeDecorators(wrap: HandlerWrapper, call?: HandlerCall): ScopeDecorators {
   const wrapHandler = (
     fn: (...args: never[]) => unknown,
     holder: Holder,
     name: string | symbol,
+    owner: string | undefined,
   ) => {
+    // certain already (NestJS's @Get below this decorator): fail at start-up
+    if (call && isNestRouteHandler(fn))
+      throw nestRouteHandler(call, handlerName(undefined, owner, name))
     const original = (fn as Wrapped)[ORIGINAL] ?? fn
-    const wrapped = wrap(
-      original,
-      () => effectiveRequirement(holder, name) ?? { public: true },
+    const enforce = wrap(original, () => effectiveRequirement(holder, name) ?? { public: true })
+    let nest: boolean | undefined // decided at the first call, once every decorator has run
+    const wrapped = (
+      call
+        ? function (this: unknown, ...args: never[]): unknown {
+            nest ??= isNestRouteHandler(wrapped)
+            if (nest) throw nestRouteHandler(call, handlerName(this, owner, name))
+            if (!call.accepts(args)) throw unservedCall(call, handlerName(this, owner, name), args)
+            return enforce.apply(this, args)
+          }
+        : enforce
     ) as Wrapped
+    // what other decorators put on the method, before ours (on the original) or above it
+    // (on the wrapper a class decorator now wraps again)
+    copyFunctionMetadata(wrapped, original === fn ? [original] : [original, fn], [ORIGINAL])
     Object.defineProperty(wrapped, ORIGINAL, { value: original })
     Object.defineProperty(wrapped, 'name', { value: original.name })
     Object.defineProperty(wrapped, 'length', { value: original.length })
@@ -142,7 +173,7 @@ export function createScopeDecorators(wrap: HandlerWrapper): ScopeDecorators {
     for (const name of handlerNames(target)) {
       const fn = prototype[name] as (...args: never[]) => unknown
       Object.defineProperty(prototype, name, {
-        value: wrapHandler(fn, holder, name),
+        value: wrapHandler(fn, holder, name, target.name),
         writable: true,
         configurable: true,
         enumerable: false,
@@ -172,7 +203,7 @@ export function createScopeDecorators(wrap: HandlerWrapper): ScopeDecorators {
         }
         if (ctx.kind === 'method' && !ctx.static) {
           mergeMethod(holder, ctx.name, declaration)
-          return wrapHandler(value as (...args: never[]) => unknown, holder, ctx.name)
+          return wrapHandler(value as (...args: never[]) => unknown, holder, ctx.name, undefined)
         }
         throw new TypeError(
           `bearerguard: ${where} decorates classes and their instance methods only`,
@@ -193,9 +224,10 @@ export function createScopeDecorators(wrap: HandlerWrapper): ScopeDecorators {
         descriptor &&
         typeof descriptor.value === 'function'
       ) {
-        const holder = legacyHolder((value as { constructor: AnyClass }).constructor)
+        const Class = (value as { constructor: AnyClass }).constructor
+        const holder = legacyHolder(Class)
         mergeMethod(holder, context, declaration)
-        return { ...descriptor, value: wrapHandler(descriptor.value, holder, context) }
+        return { ...descriptor, value: wrapHandler(descriptor.value, holder, context, Class.name) }
       }
       throw new TypeError(`bearerguard: ${where} decorates classes and their instance methods only`)
     } as ScopeDecorator
@@ -230,6 +262,16 @@ function mergeMethod(holder: Holder, name: string | symbol, declaration: Declara
   const existing = methods.get(name) ?? { requirements: [], public: false }
   merge(existing, declaration)
   methods.set(name, existing)
+}
+
+/** `Class.method` for messages: the class of `self` when called on an instance, else `owner`'s. */
+function handlerName(self: unknown, owner: string | undefined, name: string | symbol): string {
+  const ofSelf =
+    typeof self === 'object' && self !== null && self !== globalThis
+      ? (self as { constructor?: { name?: unknown } }).constructor?.name
+      : undefined
+  const className = typeof ofSelf === 'string' && ofSelf !== '' ? ofSelf : owner
+  return className ? `${className}.${String(name)}` : String(name)
 }
 
 /** Every instance method a class has, own or inherited (up to Object), but the constructor. */
