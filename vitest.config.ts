@@ -35,7 +35,10 @@ export default defineConfig({
         // Decorators as NestJS and routing-controllers compile them.
         extends: true as const,
         esbuild: { tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } },
-        test: { name: 'legacy-decorators', include: [`packages/*/test/${LEGACY}`] },
+        test: {
+          name: 'legacy-decorators',
+          include: [`packages/*/test/${LEGACY}`, `test/${LEGACY}`],
+        },
       },
     ],
   },
