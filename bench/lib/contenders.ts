@@ -1,6 +1,6 @@
 /** The contenders: one server file each under bench/servers/, grouped by framework family. */
 
-export type Family = 'express' | 'koa' | 'http'
+export type Family = 'express' | 'koa' | 'fastify' | 'nestjs' | 'http'
 
 export interface Contender {
   /** Name used in --only, tables and results.json; also the server file's name. */
@@ -34,6 +34,14 @@ export const CONTENDERS: readonly Contender[] = [
     description: 'Koa 3 + @koa/router, no authentication (baseline of the Koa family)',
   },
   {
+    name: 'bare-fastify',
+    family: 'fastify',
+    bare: true,
+    introspection: false,
+    cachesTokens: false,
+    description: 'Fastify 5, no authentication (baseline of the Fastify family)',
+  },
+  {
     name: 'bare-http',
     family: 'http',
     bare: true,
@@ -58,6 +66,15 @@ export const CONTENDERS: readonly Contender[] = [
     cachesTokens: true,
     description:
       "@bearerguard/koa: bearerAuth({ issuer, audience, introspection }) + requireScopes('orders:read') on @koa/router",
+  },
+  {
+    name: 'bearerguard-fastify',
+    family: 'fastify',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      "@bearerguard/fastify: register(bearerguard, { issuer, audience, introspection }) + route config { scopes: ['orders:read'] }",
   },
   {
     name: 'bearerguard-gateway',
@@ -94,6 +111,15 @@ export const CONTENDERS: readonly Contender[] = [
     cachesTokens: false,
     description:
       'koa-jwt + jwks-rsa koaJwtSecret({ jwksUri, cache: true, rateLimit: true }), RS256, audience, issuer; scope checked by hand',
+  },
+  {
+    name: 'fastify-jwt',
+    family: 'fastify',
+    bare: false,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      '@fastify/jwt + get-jwks (issuersWhitelist, key cache), RS256, allowedIss, allowedAud; request.jwtVerify() in onRequest; scope checked by hand',
   },
   {
     name: 'jose-http',

@@ -65,6 +65,11 @@ const VERSIONED = [
   'express-jwt',
   'jwks-rsa',
   'koa-jwt',
+  'fastify',
+  '@fastify/jwt',
+  'get-jwks',
+  '@nestjs/core',
+  'passport-jwt',
   'jose',
   'autocannon',
 ]

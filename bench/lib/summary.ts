@@ -190,6 +190,8 @@ export function evaluateTargets(rows: readonly SummaryRow[]): TargetResult[] {
     for (const [adapter, min] of [
       ['express', 0.85],
       ['koa', 0.6],
+      ['fastify', 0.6],
+      ['nestjs', 0.8],
     ] as const) {
       const name = `bearerguard-${adapter}`
       check(`${workload}: ${name} ÷ ${bareOf(adapter)}, req/s`, `≥ ${min}`, () =>
