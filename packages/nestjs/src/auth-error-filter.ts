@@ -22,11 +22,10 @@ import { graphqlAuthError } from './graphql-auth-error.js'
  * app.useGlobalFilters(new AuthErrorFilter(app.get(HttpAdapterHost)))
  * ```
  */
-@Catch(AuthError)
 export class AuthErrorFilter implements ExceptionFilter<AuthError> {
   readonly #adapterHost: HttpAdapterHost
 
-  constructor(@Inject(HttpAdapterHost) adapterHost: HttpAdapterHost) {
+  constructor(adapterHost: HttpAdapterHost) {
     this.#adapterHost = adapterHost
   }
 
@@ -41,3 +40,8 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     return undefined
   }
 }
+
+// Nest's decorators applied as calls: the package compiles the same under TC39 and legacy
+// decorators, and needs no emitDecoratorMetadata from its users' compilers.
+Catch(AuthError)(AuthErrorFilter)
+Inject(HttpAdapterHost)(AuthErrorFilter, undefined, 0)

@@ -33,14 +33,13 @@ type Outcome = { auth: AuthInfo | undefined } | { error: unknown }
  * providers: [{ provide: APP_GUARD, useClass: BearerguardGuard }]
  * ```
  */
-@Injectable()
 export class BearerguardGuard implements CanActivate {
   readonly #reflector: Reflector
   readonly #guard: Guard
   readonly #requirements = new WeakMap<object, WeakMap<object, HandlerRequirement | null>>()
   readonly #graphql = new WeakMap<object, Outcome | Promise<Outcome>>()
 
-  constructor(@Inject(Reflector) reflector: Reflector, @Inject(BEARERGUARD_GUARD) guard: Guard) {
+  constructor(reflector: Reflector, guard: Guard) {
     this.#reflector = reflector
     this.#guard = guard
   }
@@ -124,3 +123,9 @@ export class BearerguardGuard implements CanActivate {
     return requirement
   }
 }
+
+// Nest's decorators applied as calls: the package compiles the same under TC39 and legacy
+// decorators, and needs no emitDecoratorMetadata from its users' compilers.
+Injectable()(BearerguardGuard)
+Inject(Reflector)(BearerguardGuard, undefined, 0)
+Inject(BEARERGUARD_GUARD)(BearerguardGuard, undefined, 1)

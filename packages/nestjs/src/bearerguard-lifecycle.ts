@@ -21,17 +21,12 @@ import { BEARERGUARD_STATE } from './tokens.js'
  * await app.close() // → guard.close()
  * ```
  */
-@Injectable()
 export class BearerguardLifecycle implements OnModuleInit, OnApplicationShutdown {
   readonly #state: BearerguardState
   readonly #discovery: DiscoveryService
   readonly #adapterHost: HttpAdapterHost
 
-  constructor(
-    @Inject(BEARERGUARD_STATE) state: BearerguardState,
-    @Inject(DiscoveryService) discovery: DiscoveryService,
-    @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
-  ) {
+  constructor(state: BearerguardState, discovery: DiscoveryService, adapterHost: HttpAdapterHost) {
     this.#state = state
     this.#discovery = discovery
     this.#adapterHost = adapterHost
@@ -74,3 +69,10 @@ export class BearerguardLifecycle implements OnModuleInit, OnApplicationShutdown
     return [...classes]
   }
 }
+
+// Nest's decorators applied as calls: the package compiles the same under TC39 and legacy
+// decorators, and needs no emitDecoratorMetadata from its users' compilers.
+Injectable()(BearerguardLifecycle)
+Inject(BEARERGUARD_STATE)(BearerguardLifecycle, undefined, 0)
+Inject(DiscoveryService)(BearerguardLifecycle, undefined, 1)
+Inject(HttpAdapterHost)(BearerguardLifecycle, undefined, 2)

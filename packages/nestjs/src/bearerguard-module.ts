@@ -59,8 +59,6 @@ export interface BearerguardModuleAsyncOptions extends Pick<ModuleMetadata, 'imp
  * export class AppModule {}
  * ```
  */
-@Global()
-@Module({})
 export class BearerguardModule {
   /**
    * The module with options known now. Options are validated when the application is
@@ -111,6 +109,11 @@ export class BearerguardModule {
     )
   }
 }
+
+// Nest's decorators applied as calls: the package compiles the same under TC39 and legacy
+// decorators, and needs no emitDecoratorMetadata from its users' compilers.
+Global()(BearerguardModule)
+Module({})(BearerguardModule)
 
 /** The module with its providers: `state` resolves the options. */
 function dynamicModule(
