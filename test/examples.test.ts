@@ -3,13 +3,26 @@
  * command it prints, labelled `# <status>: …`, answers with that status when replayed. Then
  * it stops cleanly on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceAvailable, type SystemService } from './support/system-services.js'
 
-const examples = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const examples = join(root, 'examples')
+
+/**
+ * Examples compiled by tsc before they run (their entry is the compiled `.js`, started with
+ * plain node): the NestJS one, built as Nest users build (decorator metadata), and the
+ * packages it runs from (dist/, as installed).
+ */
+const builds: Record<string, string[][]> = {
+  'nestjs-api': [
+    ['-b', 'packages/nestjs', 'packages/testing'],
+    ['-p', 'examples/nestjs-api'],
+  ],
+}
 
 /** Each example, and the system service it starts, if any. */
 const cases: Array<
@@ -29,6 +42,7 @@ const cases: Array<
   ],
   ['mcp-server', 'mcp-server', 'src/main.ts', 7],
   ['multi-issuer', 'multi-issuer', 'src/main.ts', 9],
+  ['nestjs-api (tsc-compiled NestJS 12)', 'nestjs-api', 'dist/main.js', 8],
   ['introspection-redis', 'introspection-redis', 'src/main.ts', 8, 'redis-server'],
 ]
 
@@ -70,9 +84,14 @@ for (const [name, dir, entry, minCommands, needs] of cases) {
     let output = ''
 
     beforeAll(async () => {
+      for (const args of builds[dir] ?? []) {
+        execFileSync(join(root, 'node_modules', '.bin', 'tsc'), args, { cwd: root, stdio: 'pipe' })
+      }
       child = spawn(
         process.execPath,
-        ['--conditions=@bearerguard/source', '--import', 'tsx', entry],
+        entry.endsWith('.js')
+          ? [entry]
+          : ['--conditions=@bearerguard/source', '--import', 'tsx', entry],
         {
           cwd: join(examples, dir),
           env: { ...process.env, PORT: '0' },
@@ -91,7 +110,7 @@ for (const [name, dir, entry, minCommands, needs] of cases) {
         }, 50)
         child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
       })
-    })
+    }, 120_000) // a build first (tsc) for the compiled examples
 
     afterAll(async () => {
       if (child.exitCode !== null || child.signalCode !== null) return
