@@ -86,6 +86,7 @@ describe('checkCertificateBinding (RFC 8705 §3, RFC 9440)', () => {
     issuer: 'https://as.example.com',
     claims: { cnf: { 'x5t#S256': x5t } },
     scopeClaims: ['scope'],
+    roleClaims: [],
   })
   const request = (extra: Partial<RequestLike>): RequestLike => ({
     method: 'GET',
@@ -127,7 +128,14 @@ describe('checkCertificateBinding (RFC 8705 §3, RFC 9440)', () => {
     ).toThrow(/none was presented/)
   })
   it('a token without x5t#S256 needs no certificate', () => {
-    const plain = buildAuthInfo({ ...auth, token: 't', format: 'jwt', claims: {}, scopeClaims: [] })
+    const plain = buildAuthInfo({
+      ...auth,
+      token: 't',
+      format: 'jwt',
+      claims: {},
+      scopeClaims: [],
+      roleClaims: [],
+    })
     expect(() => checkCertificateBinding(plain, request({}), undefined)).not.toThrow()
   })
 })
@@ -145,6 +153,7 @@ describe('guard.responseHeaders and peerCertificate', () => {
     issuer: 'https://as.example.com',
     claims: {},
     scopeClaims: ['scope'],
+    roleClaims: [],
   })
   it('nothing for a Bearer header token; Cache-Control for a query token; DPoP-Nonce for DPoP', () => {
     expect(guard.responseHeaders({ ...auth, tokenSource: 'header' })).toEqual({})

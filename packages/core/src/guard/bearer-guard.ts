@@ -68,6 +68,7 @@ export class BearerGuard implements Guard {
       issuers: this.#issuers,
       policy: settings.jwt,
       scopeClaims: settings.scopeClaims,
+      roleClaims: settings.roleClaims,
       tokenFormat: settings.tokenFormat,
       jwtCache: settings.jwtCache,
       opaque: this.#opaque,

@@ -7,6 +7,7 @@
  * {@link TokenVerifier.verify} goes on from there, waiting for keys or the introspection
  * endpoint, without doing any of it again.
  */
+import type { ClaimPath } from '../claims/claim-path.js'
 import { buildAuthInfo, type AuthInfoBase } from '../identity/build-auth-info.js'
 import type { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
 import { checkTimeClaims } from '../claims/time-claims.js'
@@ -47,13 +48,14 @@ export class TokenMiss {
  *
  * @example
  * ```ts
- * new TokenVerifier({ issuers, policy, scopeClaims: ['scope', 'scp'], tokenFormat: 'jwt', jwtCache: { max: 10_000, ttl: 300 } })
+ * new TokenVerifier({ issuers, policy, scopeClaims: ['scope', 'scp'], roleClaims: ['roles'], tokenFormat: 'jwt', jwtCache: { max: 10_000, ttl: 300 } })
  * ```
  */
 export interface TokenVerifierSettings {
   issuers: ReadonlyMap<string, TrustedIssuer>
   policy: JwtPolicy
-  scopeClaims: readonly string[]
+  scopeClaims: readonly ClaimPath[]
+  roleClaims: readonly ClaimPath[]
   tokenFormat: 'jwt' | 'opaque' | 'auto'
   /** Verified-token cache bounds; undefined turns it off. */
   jwtCache: { max: number; ttl: number } | undefined
@@ -149,6 +151,7 @@ export class TokenVerifier {
       issuer,
       claims,
       scopeClaims: this.#settings.scopeClaims,
+      roleClaims: this.#settings.roleClaims,
     })
     this.#verified?.set(
       token,
@@ -174,6 +177,7 @@ export class TokenVerifier {
       format: 'opaque',
       ...verified,
       scopeClaims: this.#settings.scopeClaims,
+      roleClaims: this.#settings.roleClaims,
     })
     this.#opaqueIdentities.set(verified.claims, base)
     return base

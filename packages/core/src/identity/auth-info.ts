@@ -28,6 +28,11 @@ export interface AuthInfo<Claims = Record<string, unknown>> {
   audience: string[]
   /** Granted scopes. */
   scopes: string[]
+  /**
+   * Roles, from every claim `roleClaims` names (default `roles`), united; `[]` when none.
+   * Keycloak's `realm_access.roles`, Entra ID's `roles`, Auth0's `permissions`, Okta's `groups`.
+   */
+  roles: string[]
   /** `exp`, seconds since the epoch. */
   expiresAt?: number
   /** The verified JWT payload, or the introspection response. */

@@ -1,5 +1,7 @@
 /** Builds {@link AuthInfo} from verified claims. */
 import { audienceOf } from '../claims/audience.js'
+import type { ClaimPath } from '../claims/claim-path.js'
+import { rolesOf } from '../roles/roles-of.js'
 import { scopesOf } from '../scopes/scopes-of.js'
 import type { AuthInfo } from './auth-info.js'
 
@@ -8,7 +10,8 @@ export interface AuthInfoInput {
   format: 'jwt' | 'opaque'
   issuer: string
   claims: Record<string, unknown>
-  scopeClaims: readonly string[]
+  scopeClaims: readonly ClaimPath[]
+  roleClaims: readonly ClaimPath[]
 }
 
 /**
@@ -23,7 +26,7 @@ export type AuthInfoBase = Omit<AuthInfo, 'tokenSource'>
  *
  * @example
  * ```ts
- * const base = buildAuthInfo({ token, format: 'jwt', issuer, claims, scopeClaims: ['scope', 'scp'] })
+ * const base = buildAuthInfo({ token, format: 'jwt', issuer, claims, scopeClaims: ['scope', 'scp'], roleClaims: ['roles'] })
  * const auth: AuthInfo = { ...base, tokenSource: 'header' }
  * ```
  */
@@ -36,6 +39,7 @@ export function buildAuthInfo(input: AuthInfoInput): AuthInfoBase {
     issuer: input.issuer,
     audience: audienceOf(claims),
     scopes: scopesOf(claims, input.scopeClaims),
+    roles: rolesOf(claims, input.roleClaims),
     claims,
   }
   if (typeof claims.sub === 'string') auth.subject = claims.sub

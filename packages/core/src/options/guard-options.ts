@@ -234,8 +234,18 @@ export interface GuardOptions {
   maxTokenAge?: number
   /** Claims that must be present. Default `['exp']`. */
   requiredClaims?: string[]
-  /** Claim(s) scopes are read from, first present wins. Default `['scope', 'scp']`. */
-  scopeClaim?: string | string[]
+  /**
+   * Claim(s) scopes are read from, first present wins: names (taken literally) or paths into
+   * nested objects (`['realm_access', 'scopes']`). Default `['scope', 'scp']`.
+   */
+  scopeClaim?: string | Array<string | string[]>
+  /**
+   * Claims roles are read from, all of them united (`AuthInfo.roles`): each a top-level name
+   * taken literally (`'https://example.com/roles'` is one name) or a path of names into nested
+   * objects (`['realm_access', 'roles']`, `['resource_access', 'orders-api', 'roles']`). A
+   * space-delimited string or an array of strings; any other shape is ignored. Default `['roles']`.
+   */
+  roleClaims?: Array<string | string[]>
   /** RFC 6750 methods accepted. Default `['header']`. */
   bearerMethods?: BearerMethod[]
   /** No token → anonymous (`authenticate` resolves undefined). An invalid token is still rejected. */

@@ -3,6 +3,7 @@
  * — each group of the type its concept's modules take as their own, so no module reads the
  * options themselves.
  */
+import type { ClaimPath } from '../claims/claim-path.js'
 import type { DpopSettings } from '../dpop/dpop-settings.js'
 import type { ChallengeSettings } from '../errors/render-error.js'
 import type { RequestSettings } from '../extract/request-settings.js'
@@ -34,8 +35,10 @@ export interface GuardSettings {
   jwtCache: { max: number; ttl: number } | undefined
   /** Which tokens are JWTs and which are introspected. */
   tokenFormat: TokenFormat
-  /** Claims scopes are read from. */
-  scopeClaims: readonly string[]
+  /** Claims scopes are read from (names or paths; the first present wins). */
+  scopeClaims: readonly ClaimPath[]
+  /** Claims roles are read from (names or paths; united). */
+  roleClaims: readonly ClaimPath[]
   /** How remote key sets are kept. */
   keys: KeyCacheSettings
   /** Every call to an authorization server: fetch, timeout, size cap. */

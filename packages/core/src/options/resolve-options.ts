@@ -37,6 +37,8 @@ const KNOWN_ALGORITHMS = new Set<string>([...DEFAULT_ALGORITHMS, ...HMAC_ALGORIT
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string')
 const stringOrList = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must not be empty')])
+/** A claim name, or a path of names into nested objects. */
+const claimPath = z.union([nonEmpty, z.array(nonEmpty).min(1, 'a claim path must not be empty')])
 const url = nonEmpty.refine(isHttpUrl, 'must be an absolute http(s) URL')
 /** A JWK: checked for its `kty`, typed as jose's `JWK` (the rest is jose's to check). */
 const jwk = z.looseObject({ kty: nonEmpty }) as unknown as z.ZodType<JWK, JWK>
@@ -122,7 +124,8 @@ export const guardOptionsSchema = z.strictObject({
   clockTolerance: seconds.optional(),
   maxTokenAge: z.number().finite().positive('must be a positive number of seconds').optional(),
   requiredClaims: z.array(nonEmpty).optional(),
-  scopeClaim: stringOrList.optional(),
+  scopeClaim: z.union([nonEmpty, z.array(claimPath).min(1, 'must not be empty')]).optional(),
+  roleClaims: z.array(claimPath).min(1, 'must not be empty').optional(),
   bearerMethods: z
     .array(z.enum(['header', 'body', 'query']))
     .min(1, 'must list at least one method')
@@ -321,6 +324,7 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
         : { max: o.jwtCache?.max ?? 10_000, ttl: o.jwtCache?.ttl ?? 300 },
     tokenFormat: introspection.tokenFormat,
     scopeClaims: Array.isArray(scopeClaim) ? scopeClaim : [scopeClaim],
+    roleClaims: o.roleClaims ?? ['roles'],
     keys: {
       cooldownMs: (o.jwksCooldown ?? 3) * 1000,
       maxAgeMs: (o.jwksCacheMaxAge ?? 600) * 1000,
