@@ -13,8 +13,10 @@ import { graphqlAuthError } from './graphql-auth-error.js'
 /**
  * Answers every `AuthError`. A filter of yours for `AuthError` bound to a controller or a
  * handler (`@UseFilters`), or globally with `app.useGlobalFilters()`, runs instead of this
- * one; to leave them all to yours, pass `exceptionFilter: false` to the module. Anything that
- * is not an `AuthError` (a bug) goes on to Nest's usual handling (a 500).
+ * one. Nest tries global `APP_FILTER` providers of imported modules before those of the
+ * importing module, so a filter of yours registered with `APP_FILTER` needs
+ * `exceptionFilter: false` on the module. Anything that is not an `AuthError` (a bug) goes on
+ * to Nest's usual handling (a 500).
  *
  * @example
  * ```ts

@@ -32,6 +32,7 @@ export class BearerguardLifecycle implements OnModuleInit, OnApplicationShutdown
     this.#adapterHost = adapterHost
   }
 
+  /** The start-up check (when on) and the RFC 9728 endpoint (when the guard has resourceMetadata). */
   onModuleInit(): void {
     const { guard, settings } = this.#state
     const classes = this.#routedClasses()
@@ -52,6 +53,7 @@ export class BearerguardLifecycle implements OnModuleInit, OnApplicationShutdown
     mountMetadataEndpoint(adapter.getType(), adapter.getInstance(), metadata)
   }
 
+  /** Closes the guard, when the module created it. */
   async onApplicationShutdown(): Promise<void> {
     if (this.#state.owned) await this.#state.guard.close()
   }

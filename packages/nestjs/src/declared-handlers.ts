@@ -4,7 +4,7 @@
  * the start-up check and RFC 9728's `scopes_supported`.
  */
 import type { HandlerRequirement } from '@bearerguard/core/adapter'
-import { readMetadata, resolveRequirement, type MetadataReader } from './requirement-metadata.js'
+import { readMetadata, resolveRequirement } from './requirement-metadata.js'
 
 // @nestjs/common's PATH_METADATA and @nestjs/graphql's RESOLVER_TYPE_METADATA (stable names;
 // @nestjs/graphql is not a dependency)
@@ -50,10 +50,8 @@ function methods(Class: { prototype?: unknown }): Array<[string, object]> {
  * declaredHandlers(OrdersController) // [{ name: 'OrdersController.list', requirement: { public: false, … } }, …]
  * ```
  */
-export function declaredHandlers(
-  Class: object,
-  read: MetadataReader = readMetadata,
-): DeclaredHandler[] {
+export function declaredHandlers(Class: object): DeclaredHandler[] {
+  const read = readMetadata
   const rows: DeclaredHandler[] = []
   for (const [name, fn] of methods(Class as { prototype?: unknown })) {
     if (!ROUTE_KEYS.some((key) => read(key, fn) !== undefined)) continue
