@@ -27,6 +27,7 @@ import type { RequestListener } from 'node:http'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
 import { fastifyApp } from './fastify-app.js'
 import { gatewayApp } from './gateway-app.js'
+import { nestExpressApp, nestFastifyApp } from './nest-apps.js'
 
 export const AUDIENCE = 'https://api.example.com'
 
@@ -138,6 +139,8 @@ export const ALL_ADAPTERS: Array<[string, MakeApp]> = [
   koa3App,
   ['Koa 2', koaApp(Koa2 as unknown as typeof Koa3)],
   ['Fastify 5', fastifyApp],
+  ['NestJS 12 (express)', nestExpressApp],
+  ['NestJS 12 (fastify)', nestFastifyApp],
   ['gateway', gatewayApp],
 ]
 
