@@ -1,7 +1,9 @@
 /**
  * How a rejection looks to a GraphQL client. Apollo Server (4 and 5) lets an error set the
- * HTTP answer through `extensions.http`: the response gets the rejection's status and headers
- * (`WWW-Authenticate`, `Retry-After`, `DPoP-Nonce`), and the error in `errors[]` carries
+ * HTTP answer through `extensions.http`: the response gets the rejection's headers
+ * (`WWW-Authenticate`, `Retry-After`, `DPoP-Nonce`) and status (@nestjs/apollo resets a
+ * response with `data` to 200 unless `preserveHttpStatusForExecutionErrors: false`), and the
+ * error in `errors[]` carries
  * `extensions.code` (Apollo's convention: `UNAUTHENTICATED`, `FORBIDDEN`, `BAD_REQUEST`,
  * `SERVICE_UNAVAILABLE`) and the RFC 6750 `error` / `error_description`. A plain `Error` with
  * `extensions` is enough: graphql-js copies them into the `GraphQLError` it wraps it in, so the
