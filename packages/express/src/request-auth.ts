@@ -10,7 +10,8 @@
  * the accessor (another `auth` defined there first, a frozen prototype), `req.auth` is a plain
  * property as usual.
  */
-import type { AuthInfo } from '@bearerguard/core'
+// aliased: inside `namespace Express`, `AuthInfo` would name passport's `Express.AuthInfo`
+import type { AuthInfo as BearerguardAuthInfo } from '@bearerguard/core'
 import { IncomingMessage } from 'node:http'
 import type { Request } from 'express'
 
@@ -19,7 +20,7 @@ declare global {
   namespace Express {
     interface Request {
       /** The verified caller, set by `bearerAuth()`; undefined for an anonymous request. */
-      auth?: AuthInfo
+      auth?: BearerguardAuthInfo
     }
   }
 }
@@ -42,7 +43,7 @@ const seen = new WeakSet<object>()
  * req.auth?.subject
  * ```
  */
-export function setAuth(req: Request, auth: AuthInfo | undefined): void {
+export function setAuth(req: Request, auth: BearerguardAuthInfo | undefined): void {
   const proto = expressRequestPrototype(req)
   if (proto && !seen.has(proto)) {
     seen.add(proto)
