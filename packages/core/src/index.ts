@@ -49,7 +49,14 @@ export {
   listRequirements,
 } from './decorators/get-requirements.js'
 export type { ScopeRequirement } from './scopes/scope-requirement.js'
-export type { RouteRequirement, StepUpRequirement } from './stepup/step-up-requirement.js'
+export type { StepUpRequirement } from './stepup/step-up-requirement.js'
+export type { PredicateRequirement, RouteRequirement } from './requirements/route-requirement.js'
+export type { RoleRequirement } from './requirements/role-requirement.js'
+export type {
+  ClaimRequirement,
+  ClaimsOrPredicate,
+  ClaimValue,
+} from './requirements/claim-requirement.js'
 export type { ProtectedResourceMetadata } from './metadata/resource-metadata.js'
 export type { ResourceMetadataOptions } from './options/resolve-resource-metadata.js'
 export type { MetadataEndpointOptions } from './adapter/metadata-endpoint.js'

@@ -24,6 +24,9 @@ export {
   type ScopeRequirement,
 } from '../scopes/scope-requirement.js'
 export { isStepUpRequirement, stepUpRequirement } from '../stepup/step-up-requirement.js'
+export { roleRequirement } from '../requirements/role-requirement.js'
+export { claimRequirement, claimsOrPredicate } from '../requirements/claim-requirement.js'
+export { isRouteRequirement } from '../requirements/route-requirement.js'
 export {
   createScopeDecorators,
   type HandlerWrapper,

@@ -9,7 +9,7 @@
  */
 import type { Guard } from '../guard/create-guard.js'
 import type { AuthInfo } from '../identity/auth-info.js'
-import type { RouteRequirement } from '../stepup/step-up-requirement.js'
+import type { RouteRequirement } from '../requirements/route-requirement.js'
 
 const GUARD = Symbol.for('bearerguard.guard')
 

@@ -4,9 +4,12 @@
  * start-up (a `TypeError` for an empty or malformed one) and hands it to the adapter's
  * middleware, which judges the request with the guard that authenticated it.
  */
-import type { RouteRequirement, StepUpRequirement } from '../stepup/step-up-requirement.js'
+import type { RouteRequirement } from '../requirements/route-requirement.js'
+import type { StepUpRequirement } from '../stepup/step-up-requirement.js'
 import { stepUpRequirement } from '../stepup/step-up-requirement.js'
 import { scopeRequirement } from '../scopes/scope-requirement.js'
+import { claimsOrPredicate, type ClaimsOrPredicate } from '../requirements/claim-requirement.js'
+import { roleRequirement } from '../requirements/role-requirement.js'
 
 /**
  * The three requirement middleware factories of an adapter whose middleware type is `M`.
@@ -27,6 +30,15 @@ export interface RequirementMiddlewares<M> {
    * `maxAge` seconds ago (401 `insufficient_user_authentication` with `acr_values`/`max_age`).
    */
   requireStepUp(requirement: StepUpRequirement): M
+  /** Every one of `roles` (`AuthInfo.roles`; 403 `insufficient_scope` without `scope=`). */
+  requireRoles(...roles: string[]): M
+  /** At least one of `roles`. */
+  requireAnyRole(...roles: string[]): M
+  /**
+   * Claim values (a string/number/boolean equals the claim; an array must all be in it) or a
+   * predicate `(auth) => boolean` (403 when false; a throw is a bug, the framework's 500).
+   */
+  requireClaims(claims: ClaimsOrPredicate): M
 }
 
 /**
@@ -51,5 +63,11 @@ export function createRequirementMiddlewares<M>(
       middleware(scopeRequirement(scopes, 'any', 'requireAnyScope'), 'requireAnyScope()'),
     requireStepUp: (requirement) =>
       middleware(stepUpRequirement(requirement, 'requireStepUp'), 'requireStepUp()'),
+    requireRoles: (...roles) =>
+      middleware(roleRequirement(roles, 'all', 'requireRoles'), 'requireRoles()'),
+    requireAnyRole: (...roles) =>
+      middleware(roleRequirement(roles, 'any', 'requireAnyRole'), 'requireAnyRole()'),
+    requireClaims: (claims) =>
+      middleware(claimsOrPredicate(claims, 'requireClaims'), 'requireClaims()'),
   }
 }

@@ -10,6 +10,8 @@
  * handler, it throws an error naming what to use instead (see `handler-call.ts`).
  */
 import { scopeRequirement } from '../scopes/scope-requirement.js'
+import { claimsOrPredicate, type ClaimsOrPredicate } from '../requirements/claim-requirement.js'
+import { roleRequirement } from '../requirements/role-requirement.js'
 import { stepUpRequirement, type StepUpRequirement } from '../stepup/step-up-requirement.js'
 import { copyFunctionMetadata } from './copy-function-metadata.js'
 import { effectiveRequirement, type HandlerRequirement } from './effective-requirement.js'
@@ -106,6 +108,34 @@ export interface ScopeDecorators {
    * ```
    */
   RequireStepUp(requirement: StepUpRequirement): ScopeDecorator
+  /**
+   * Every listed role is required (`AuthInfo.roles`; 403 `insufficient_scope` without `scope=`).
+   *
+   * @example
+   * ```ts
+   * @RequireRoles('admin') class AdminController { purge() {} }
+   * ```
+   */
+  RequireRoles(...roles: string[]): ScopeDecorator
+  /**
+   * At least one listed role is required.
+   *
+   * @example
+   * ```ts
+   * class OrdersController { @RequireAnyRole('admin', 'support') refund() {} }
+   * ```
+   */
+  RequireAnyRole(...roles: string[]): ScopeDecorator
+  /**
+   * Claim values the token must hold (a string/number/boolean equals the claim; an array must
+   * all be in it), or a predicate `(auth) => boolean`.
+   *
+   * @example
+   * ```ts
+   * @RequireClaims({ tenant: 'acme' }) class AcmeController { list() {} }
+   * ```
+   */
+  RequireClaims(claims: ClaimsOrPredicate): ScopeDecorator
   /**
    * No scope is required (a method-level `Public()` also overrides class-level requirements).
    *
@@ -247,6 +277,21 @@ export function createScopeDecorators(wrap: HandlerWrapper, call?: HandlerCall):
       declare(
         { requirements: [stepUpRequirement(requirement, 'RequireStepUp')], public: false },
         'RequireStepUp()',
+      ),
+    RequireRoles: (...roles) =>
+      declare(
+        { requirements: [roleRequirement(roles, 'all', 'RequireRoles')], public: false },
+        'RequireRoles()',
+      ),
+    RequireAnyRole: (...roles) =>
+      declare(
+        { requirements: [roleRequirement(roles, 'any', 'RequireAnyRole')], public: false },
+        'RequireAnyRole()',
+      ),
+    RequireClaims: (claims) =>
+      declare(
+        { requirements: [claimsOrPredicate(claims, 'RequireClaims')], public: false },
+        'RequireClaims()',
       ),
     Public: () => declare({ requirements: [], public: true }, 'Public()'),
   }

@@ -4,7 +4,7 @@
  * ancestors') plus its own method-level ones; with none of those, a class-level `Public()`
  * makes it public; with nothing declared at all, it is undeclared.
  */
-import type { RouteRequirement } from '../stepup/step-up-requirement.js'
+import type { RouteRequirement } from '../requirements/route-requirement.js'
 import { recordChain, type Holder } from './requirement-records.js'
 
 /**

@@ -4,7 +4,7 @@
  * (`experimentalDecorators`) classes, an object of ours chained the same way, so a subclass
  * sees its parents' records through the prototype chain.
  */
-import type { RouteRequirement } from '../stepup/step-up-requirement.js'
+import type { RouteRequirement } from '../requirements/route-requirement.js'
 
 // TC39 decorator metadata needs Symbol.metadata, which Node 20 lacks. Symbol.for() gives the
 // same symbol esbuild's and TypeScript's decorator helpers fall back to.

@@ -237,7 +237,9 @@ export class UseDpopNonceError extends AuthError {
 }
 
 /**
- * 403 `insufficient_scope`: a valid token that lacks the scopes the route requires.
+ * 403 `insufficient_scope`: a valid token that lacks what the route requires — its scopes
+ * (the challenge names them in `scope=`), or a role, a claim value or a predicate's approval
+ * (no `scope=`: no scope would help; `requiredScopes` is then empty).
  *
  * @example
  * ```ts
@@ -245,11 +247,13 @@ export class UseDpopNonceError extends AuthError {
  * ```
  */
 export class InsufficientScopeError extends AuthError {
-  /** The scopes the route requires (all of them, or any one when `mode` is `any`). */
+  /** The scopes the route requires (all of them, or any one when `mode` is `any`); `[]` for a role, claim or predicate requirement. */
   readonly requiredScopes: readonly string[]
 
   constructor(requiredScopes: readonly string[], description = 'Insufficient scope') {
-    super(403, 'insufficient_scope', description, { scope: requiredScopes.join(' ') })
+    const params: Record<string, string> =
+      requiredScopes.length > 0 ? { scope: requiredScopes.join(' ') } : {}
+    super(403, 'insufficient_scope', description, params)
     this.requiredScopes = requiredScopes
   }
 }

@@ -25,13 +25,12 @@ import {
 } from '../metadata/resource-metadata.js'
 import type { GuardSettings } from '../options/guard-settings.js'
 import type { RequestLike } from '../request/request-like.js'
-import { checkScopes } from '../scopes/scope-requirement.js'
 import { checkBearerUse, checkCertificateBinding, checkDpopUse } from '../dpop/sender-constraint.js'
 import {
-  checkStepUp,
-  isStepUpRequirement,
+  checkRequirement,
+  isRouteRequirement,
   type RouteRequirement,
-} from '../stepup/step-up-requirement.js'
+} from '../requirements/route-requirement.js'
 import type { Guard } from './create-guard.js'
 import { IssuerDiscovery, keySourceFor } from './issuer-keys.js'
 import { TokenMiss, TokenVerifier } from './token-verifier.js'
@@ -194,25 +193,17 @@ export class BearerGuard implements Guard {
     const requirements = isRequirementList(requirement) ? requirement : [requirement]
     for (const r of requirements) {
       // a programming error, not the caller's fault: it must surface, not become a 401
-      const valid =
-        typeof r === 'object' &&
-        r !== null &&
-        (isStepUpRequirement(r) || Array.isArray((r as { scopes?: unknown }).scopes))
-      if (!valid) {
+      if (!isRouteRequirement(r)) {
         throw new TypeError(
-          'bearerguard: authorize() needs { scopes: [...] } or { acrValues?, maxAge? } (see scopeRequirement / stepUpRequirement)',
+          'bearerguard: authorize() needs requirements such as { scopes: [...] }, { roles: [...] }, { anyRoles: [...] }, { claims: {...} }, { acrValues?, maxAge? } or a predicate (auth) => boolean',
         )
       }
     }
     try {
       if (!auth) throw new UnauthorizedError()
-      for (const r of requirements) {
-        if (isStepUpRequirement(r)) {
-          checkStepUp(auth.claims, r, Date.now() / 1000, this.#settings.jwt.clockTolerance)
-        } else {
-          checkScopes(auth.scopes, r)
-        }
-      }
+      const now = Date.now() / 1000
+      const { clockTolerance } = this.#settings.jwt
+      for (const r of requirements) checkRequirement(auth, r, now, clockTolerance)
     } catch (error) {
       if (error instanceof AuthError) throw rendered(error, this.#settings.challenge, auth?.scheme)
       throw error

@@ -8,7 +8,7 @@ import type { ProtectedResourceMetadata } from '../metadata/resource-metadata.js
 import type { GuardOptions } from '../options/guard-options.js'
 import { resolveOptions } from '../options/resolve-options.js'
 import type { RequestLike } from '../request/request-like.js'
-import type { RouteRequirement } from '../stepup/step-up-requirement.js'
+import type { RouteRequirement } from '../requirements/route-requirement.js'
 import { BearerGuard } from './bearer-guard.js'
 
 /**

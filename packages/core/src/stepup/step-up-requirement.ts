@@ -5,7 +5,7 @@
  * `max_age`, which the client hands to the authorization server to get a token that does not.
  */
 import { InsufficientUserAuthenticationError } from '../errors/auth-error.js'
-import { SCOPE_TOKEN, type ScopeRequirement } from '../scopes/scope-requirement.js'
+import { SCOPE_TOKEN } from '../scopes/scope-requirement.js'
 
 /**
  * What a route requires of the user's authentication. At least one of the two is set.
@@ -23,16 +23,6 @@ export interface StepUpRequirement {
   /** The token's `auth_time` must be at most this many seconds ago. */
   maxAge?: number
 }
-
-/**
- * Anything `guard.authorize` checks: scopes (RFC 6750) or the user's authentication (RFC 9470).
- *
- * @example
- * ```ts
- * guard.authorize(auth, [{ scopes: ['orders:write'] }, { acrValues: ['urn:example:mfa'] }])
- * ```
- */
-export type RouteRequirement = ScopeRequirement | StepUpRequirement
 
 /** An `acr` value as the challenge can carry it: the characters of a scope-token. */
 const ACR_VALUE = SCOPE_TOKEN
