@@ -1,5 +1,8 @@
-/** Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`. */
-import type { StepUpRequirement } from '@bearerguard/core'
+/**
+ * Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`,
+ * `requireRoles()`, `requireAnyRole()`, `requireClaims()`.
+ */
+import type { ClaimsOrPredicate, StepUpRequirement } from '@bearerguard/core'
 import { createRequirementMiddlewares, refusal } from '@bearerguard/core/adapter'
 import type { RequestHandler } from 'express'
 
@@ -23,3 +26,20 @@ export const requireAnyScope: (...scopes: string[]) => RequestHandler = middlewa
  */
 export const requireStepUp: (requirement: StepUpRequirement) => RequestHandler =
   middlewares.requireStepUp
+
+/**
+ * Every one of `roles` (`req.auth.roles`, from the guard's `roleClaims`): `next(err)` with a 403
+ * `insufficient_scope` (no `scope=`) when one is missing. @example `app.delete('/orders/:id', requireRoles('admin'), remove)`
+ */
+export const requireRoles: (...roles: string[]) => RequestHandler = middlewares.requireRoles
+
+/** At least one of `roles`. @example `app.post('/refunds', requireAnyRole('admin', 'support'), refund)` */
+export const requireAnyRole: (...roles: string[]) => RequestHandler = middlewares.requireAnyRole
+
+/**
+ * Claim values (a string/number/boolean equals the claim; an array must all be in it) or a
+ * predicate `(auth) => boolean`; 403 otherwise, and a predicate that throws is a 500.
+ * @example `app.get('/acme', requireClaims({ tenant: 'acme' }), list)`
+ */
+export const requireClaims: (claims: ClaimsOrPredicate) => RequestHandler =
+  middlewares.requireClaims

@@ -36,6 +36,15 @@ export const {
    * `maxAge` s ago. @example `@RequireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 })`
    */
   RequireStepUp,
+  /** Every listed role (`AuthInfo.roles`) is required. @example `@RequireRoles('admin') class AdminController {}` */
+  RequireRoles,
+  /** At least one listed role is required. @example `@RequireAnyRole('admin', 'support')` */
+  RequireAnyRole,
+  /**
+   * Claim values the token must hold, or a predicate `(auth) => boolean`.
+   * @example `@RequireClaims({ tenant: 'acme' })`
+   */
+  RequireClaims,
   /** No requirement; on a method, overrides the class's. @example `@Public() health(req, res) {}` */
   Public,
 } = createScopeDecorators(

@@ -1,4 +1,7 @@
-/** Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`. */
+/**
+ * Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`,
+ * `requireRoles()`, `requireAnyRole()`, `requireClaims()`.
+ */
 import type { RouteRequirement } from '@bearerguard/core'
 import { createRequirementMiddlewares, refusal } from '@bearerguard/core/adapter'
 import type { Context, Middleware } from 'koa'
@@ -17,6 +20,19 @@ export const {
    * 401 `insufficient_user_authentication`. @example `requireStepUp({ acrValues: ['urn:example:mfa'], maxAge: 300 })`
    */
   requireStepUp,
+  /**
+   * Every one of `roles` (`ctx.state.auth.roles`): throws a 403 `insufficient_scope` (no
+   * `scope=`) when one is missing. @example `router.delete('/orders/:id', requireRoles('admin'), remove)`
+   */
+  requireRoles,
+  /** At least one of `roles`. @example `router.post('/refunds', requireAnyRole('admin', 'support'), refund)` */
+  requireAnyRole,
+  /**
+   * Claim values (a string/number/boolean equals the claim; an array must all be in it) or a
+   * predicate `(auth) => boolean`; 403 otherwise (a predicate that throws is a 500).
+   * @example `router.get('/acme', requireClaims({ tenant: 'acme' }), list)`
+   */
+  requireClaims,
 } = createRequirementMiddlewares<Middleware>((requirement, who) => async (ctx, next) => {
   authorize(ctx, requirement, who)
   await next()
