@@ -7,6 +7,7 @@
 import {
   toGuard,
   type AuthInfo,
+  type ClaimsOrPredicate,
   type Guard,
   type GuardOptions,
   type StepUpRequirement,
@@ -38,12 +39,24 @@ declare module 'fastify' {
     requireAnyScope(...scopes: string[]): preHandlerHookHandler
     /** A `preHandler` requiring a step-up (RFC 9470): `acr` and/or a recent `auth_time`. */
     requireStepUp(requirement: StepUpRequirement): preHandlerHookHandler
+    /** A `preHandler` requiring every one of `roles` (`AuthInfo.roles`). */
+    requireRoles(...roles: string[]): preHandlerHookHandler
+    /** A `preHandler` requiring at least one of `roles`. */
+    requireAnyRole(...roles: string[]): preHandlerHookHandler
+    /** A `preHandler` requiring claim values, or a predicate `(auth) => boolean`. */
+    requireClaims(claims: ClaimsOrPredicate): preHandlerHookHandler
   }
   interface FastifyContextConfig {
     /** bearerguard: every one of these scopes. */
     scopes?: RouteAuthConfig['scopes']
     /** bearerguard: at least one of these scopes. */
     anyScopes?: RouteAuthConfig['anyScopes']
+    /** bearerguard: every one of these roles. */
+    roles?: RouteAuthConfig['roles']
+    /** bearerguard: at least one of these roles. */
+    anyRoles?: RouteAuthConfig['anyRoles']
+    /** bearerguard: claim values, or a predicate over `request.auth`. */
+    claims?: RouteAuthConfig['claims']
     /** bearerguard: an RFC 9470 step-up requirement. */
     stepUp?: RouteAuthConfig['stepUp']
     /** bearerguard: no authentication on this route. */
@@ -90,6 +103,9 @@ const plugin: FastifyPluginAsync<BearerguardPluginOptions> = async (fastify, opt
   fastify.decorate('requireScopes', hooks.requireScopes)
   fastify.decorate('requireAnyScope', hooks.requireAnyScope)
   fastify.decorate('requireStepUp', hooks.requireStepUp)
+  fastify.decorate('requireRoles', hooks.requireRoles)
+  fastify.decorate('requireAnyRole', hooks.requireAnyRole)
+  fastify.decorate('requireClaims', hooks.requireClaims)
 
   // each route's config requirement is checked when the route is declared
   fastify.addHook('onRoute', (route) => {
@@ -174,8 +190,8 @@ function guardFrom(options: BearerguardPluginOptions): { guard: Guard; owned: bo
 /**
  * Protects the context it is registered in (use `register` inside a plugin, or with a
  * prefix, to protect only part of an app): every route needs a valid bearer token, sets
- * `request.auth`, and enforces its `config` (`scopes`, `anyScopes`, `stepUp`; `public: true`
- * skips authentication). Rejections go to your `setErrorHandler` when you set one, and are
+ * `request.auth`, and enforces its `config` (`scopes`, `anyScopes`, `roles`, `anyRoles`,
+ * `claims`, `stepUp`; `public: true` skips authentication). Rejections go to your `setErrorHandler` when you set one, and are
  * otherwise answered with status, `WWW-Authenticate` / `Retry-After` and the RFC 6750 JSON body.
  *
  * @example

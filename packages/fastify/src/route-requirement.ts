@@ -1,10 +1,16 @@
 /**
- * A route's requirement, from its `config` (`scopes`, `anyScopes`, `stepUp`, `public`):
+ * A route's requirement, from its `config` (`scopes`, `anyScopes`, `roles`, `anyRoles`,
+ * `claims`, `stepUp`, `public`):
  * checked when the route is declared (a `TypeError` naming the route for a malformed one),
  * kept on the route's config under a symbol, and read back per request.
  */
-import type { RouteRequirement, StepUpRequirement } from '@bearerguard/core'
-import { scopeRequirement, stepUpRequirement } from '@bearerguard/core/adapter'
+import type { ClaimsOrPredicate, RouteRequirement, StepUpRequirement } from '@bearerguard/core'
+import {
+  claimsOrPredicate,
+  roleRequirement,
+  scopeRequirement,
+  stepUpRequirement,
+} from '@bearerguard/core/adapter'
 
 /**
  * What a route's `config` may say to bearerguard.
@@ -20,6 +26,12 @@ export interface RouteAuthConfig {
   scopes?: readonly string[]
   /** At least one of these scopes. */
   anyScopes?: readonly string[]
+  /** Every one of these roles (`AuthInfo.roles`; 403 without `scope=` otherwise). */
+  roles?: readonly string[]
+  /** At least one of these roles. */
+  anyRoles?: readonly string[]
+  /** Claim values (equal, or all in the claim for a list), or a predicate `(auth) => boolean`. */
+  claims?: ClaimsOrPredicate
   /** RFC 9470 step-up: `acr` one of `acrValues` and/or `auth_time` at most `maxAge` s ago. */
   stepUp?: StepUpRequirement
   /** No token needed: the route is not authenticated at all (`request.auth` stays undefined). */
@@ -32,8 +44,6 @@ export type CompiledRequirement = readonly RouteRequirement[] | null
 const COMPILED = Symbol('bearerguard.requirement')
 /** Set on the config of a route declared with its own `errorHandler`. */
 const OWN_ERROR_HANDLER = Symbol('bearerguard.ownErrorHandler')
-/** Keys the role and claim requirements will use; refused until this adapter supports them. */
-const NOT_YET = ['roles', 'anyRoles', 'claims'] as const
 const NONE: readonly RouteRequirement[] = Object.freeze([])
 
 type Config = Record<string | symbol, unknown> & {
@@ -81,14 +91,7 @@ function compile(config: Config, route: string): CompiledRequirement {
 }
 
 function compileChecked(config: Config): CompiledRequirement {
-  for (const key of NOT_YET) {
-    if (config[key] !== undefined) {
-      throw new TypeError(
-        `config.${key} is not supported by this version of @bearerguard/fastify (scopes, anyScopes, stepUp and public are)`,
-      )
-    }
-  }
-  const { scopes, anyScopes, stepUp } = config
+  const { scopes, anyScopes, roles, anyRoles, claims, stepUp } = config
   const isPublic = config.public
   if (isPublic !== undefined && typeof isPublic !== 'boolean') {
     throw new TypeError('config.public must be true or false')
@@ -100,12 +103,21 @@ function compileChecked(config: Config): CompiledRequirement {
   if (anyScopes !== undefined) {
     requirements.push(scopeRequirement(list(anyScopes, 'anyScopes'), 'any', 'config.anyScopes'))
   }
+  if (roles !== undefined) {
+    requirements.push(roleRequirement(list(roles, 'roles'), 'all', 'config.roles'))
+  }
+  if (anyRoles !== undefined) {
+    requirements.push(roleRequirement(list(anyRoles, 'anyRoles'), 'any', 'config.anyRoles'))
+  }
+  if (claims !== undefined) {
+    requirements.push(claimsOrPredicate(claims as ClaimsOrPredicate, 'config.claims'))
+  }
   if (stepUp !== undefined) {
     requirements.push(stepUpRequirement(stepUp as StepUpRequirement, 'config.stepUp'))
   }
   if (isPublic === true) {
     if (requirements.length > 0) {
-      throw new TypeError('config.public cannot be combined with scopes, anyScopes or stepUp')
+      throw new TypeError('config.public cannot be combined with a requirement')
     }
     return null
   }
@@ -113,6 +125,6 @@ function compileChecked(config: Config): CompiledRequirement {
 }
 
 function list(value: unknown, key: string): string[] {
-  if (!Array.isArray(value)) throw new TypeError(`config.${key} must be a list of scopes`)
+  if (!Array.isArray(value)) throw new TypeError(`config.${key} must be a list`)
   return value as string[]
 }

@@ -86,6 +86,32 @@ describe('the bearerguard plugin', () => {
     expect(open.body).toEqual({ auth: null })
   })
 
+  it('enforces roles, anyRoles and claims from route config and preHandlers', async () => {
+    const server = await appWith(async (app) => {
+      await app.register(bearerguard, { ...options(), roleClaims: [['realm_access', 'roles']] })
+      app.get('/admin', { config: { roles: ['admin'] } }, () => 'admin')
+      app.get('/staff', { config: { anyRoles: ['admin', 'support'] } }, () => 'staff')
+      app.get('/acme', { config: { claims: { tenant: 'acme' } } }, () => 'acme')
+      app.get('/mine', { config: { claims: (auth) => auth.subject === 'alice' } }, () => 'mine')
+      app.get('/pre', { preHandler: app.requireRoles('admin') }, () => 'pre')
+      app.get('/pre-any', { preHandler: app.requireAnyRole('x', 'support') }, () => 'pre-any')
+      app.get('/pre-claims', { preHandler: app.requireClaims({ tenant: 'acme' }) }, () => 'pc')
+    })
+    const support = await bearer({ realm_access: { roles: ['support'] }, tenant: 'acme' })
+    const status = async (path: string) =>
+      (await request(server).get(path).set('Authorization', support)).status
+    expect(await status('/admin')).toBe(403)
+    expect(await status('/staff')).toBe(200)
+    expect(await status('/acme')).toBe(200)
+    expect(await status('/mine')).toBe(200)
+    expect(await status('/pre')).toBe(403)
+    expect(await status('/pre-any')).toBe(200)
+    expect(await status('/pre-claims')).toBe(200)
+    const denied = await request(server).get('/admin').set('Authorization', support)
+    expect(denied.headers['www-authenticate']).toMatch(/^Bearer error="insufficient_scope"/)
+    expect(denied.headers['www-authenticate']).not.toContain('scope=')
+  })
+
   it('app.requireScopes/requireAnyScope/requireStepUp work as preHandlers', async () => {
     const server = await appWith(async (app) => {
       await app.register(bearerguard, options())
@@ -334,10 +360,13 @@ describe('configuration errors fail at start-up', () => {
     )
   })
 
-  it('route config keys this version does not enforce are refused, never ignored', async () => {
+  it('malformed role and claim requirements name the route', async () => {
     const app = await registered()
-    expect(() => app.get('/r', { config: { roles: ['admin'] } as never }, () => 'r')).toThrow(
-      'config.roles is not supported',
+    expect(() => app.get('/r', { config: { roles: [] } }, () => 'r')).toThrow(
+      'bearerguard: route GET /r: config.roles needs at least one role',
+    )
+    expect(() => app.get('/c', { config: { claims: { tenant: {} } as never } }, () => 'c')).toThrow(
+      'bearerguard: route GET /c: config.claims claim "tenant" must expect',
     )
   })
 
