@@ -16,7 +16,10 @@ export { BearerguardLifecycle } from './bearerguard-lifecycle.js'
 export { graphqlAuthError, type GraphqlAuthErrorExtensions } from './graphql-auth-error.js'
 export {
   Public,
+  RequireAnyRole,
   RequireAnyScope,
+  RequireClaims,
+  RequireRoles,
   RequireScopes,
   RequireStepUp,
   requirementDecorator,

@@ -1,12 +1,18 @@
 /**
- * `RequireScopes`, `RequireAnyScope`, `RequireStepUp`, `Public`: metadata only. Each appends to
+ * `RequireScopes`, `RequireAnyScope`, `RequireRoles`, `RequireAnyRole`, `RequireClaims`,
+ * `RequireStepUp`, `Public`: metadata only. Each appends to
  * the class's or the handler's list (see `requirement-metadata.ts`) and returns nothing, so
  * the method stays the very function Nest routes to, with every other metadata (`@Get`,
  * parameter decorators, your own `SetMetadata`) and its arguments untouched. Requirements are
  * checked when the decorator runs: an empty or malformed one throws at start-up.
  */
-import type { RouteRequirement, StepUpRequirement } from '@bearerguard/core'
-import { scopeRequirement, stepUpRequirement } from '@bearerguard/core/adapter'
+import type { ClaimsOrPredicate, RouteRequirement, StepUpRequirement } from '@bearerguard/core'
+import {
+  claimsOrPredicate,
+  roleRequirement,
+  scopeRequirement,
+  stepUpRequirement,
+} from '@bearerguard/core/adapter'
 import { declare } from './requirement-metadata.js'
 
 /**
@@ -22,7 +28,7 @@ export type RequirementDecorator = ClassDecorator & MethodDecorator
 
 /**
  * The decorator of a list of core requirements (and/or `public`): the one every decorator of
- * this package is made with — the roles and claims decorators will be too.
+ * this package is made with.
  *
  * @example
  * ```ts
@@ -82,6 +88,59 @@ export function RequireAnyScope(...scopes: string[]): RequirementDecorator {
     [scopeRequirement(scopes, 'any', 'RequireAnyScope')],
     false,
     'RequireAnyScope()',
+  )
+}
+
+/**
+ * Every listed role is required (`AuthInfo.roles`, read from the guard's `roleClaims`); a
+ * caller without them gets 403 `insufficient_scope` with no `scope=` (no scope would help).
+ *
+ * @example
+ * ```ts
+ * @Controller('admin') @RequireRoles('admin') export class AdminController {}
+ * ```
+ */
+export function RequireRoles(...roles: string[]): RequirementDecorator {
+  return requirementDecorator(
+    [roleRequirement(roles, 'all', 'RequireRoles')],
+    false,
+    'RequireRoles()',
+  )
+}
+
+/**
+ * At least one of the listed roles is required (added to the other requirements).
+ *
+ * @example
+ * ```ts
+ * @Post(':id/refund') @RequireAnyRole('admin', 'support') refund(@Param('id') id: string) {}
+ * ```
+ */
+export function RequireAnyRole(...roles: string[]): RequirementDecorator {
+  return requirementDecorator(
+    [roleRequirement(roles, 'any', 'RequireAnyRole')],
+    false,
+    'RequireAnyRole()',
+  )
+}
+
+/**
+ * Claim values the token must hold (a string, number or boolean equals the claim; an array
+ * must all be in the claim, an array or a space-delimited string), or a predicate
+ * `(auth) => boolean`. Unmet: 403 `insufficient_scope` with no `scope=`; a predicate that
+ * throws is a 500 (its error goes to Nest's exception handling), never a 401 or 403.
+ *
+ * @example
+ * ```ts
+ * @Controller('acme') @RequireClaims({ tenant: 'acme' }) export class AcmeController {}
+ * @Get('mine') @RequireClaims((auth) => auth.claims.email_verified === true) mine() {}
+ * ```
+ */
+export function RequireClaims(claims: ClaimsOrPredicate): RequirementDecorator {
+  return requirementDecorator(
+    [claimsOrPredicate(claims, 'RequireClaims')],
+    false,
+    'RequireClaims()',
   )
 }
 
