@@ -42,6 +42,14 @@ export const CONTENDERS: readonly Contender[] = [
     description: 'Fastify 5, no authentication (baseline of the Fastify family)',
   },
   {
+    name: 'bare-nestjs',
+    family: 'nestjs',
+    bare: true,
+    introspection: false,
+    cachesTokens: false,
+    description: 'NestJS 12 on platform-express, no authentication (baseline of the NestJS family)',
+  },
+  {
     name: 'bare-http',
     family: 'http',
     bare: true,
@@ -75,6 +83,15 @@ export const CONTENDERS: readonly Contender[] = [
     cachesTokens: true,
     description:
       "@bearerguard/fastify: register(bearerguard, { issuer, audience, introspection }) + route config { scopes: ['orders:read'] }",
+  },
+  {
+    name: 'bearerguard-nestjs',
+    family: 'nestjs',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      "@bearerguard/nestjs: BearerguardModule.forRoot({ issuer, audience, introspection }) + @RequireScopes('orders:read') on the controller (NestJS 12, platform-express)",
   },
   {
     name: 'bearerguard-gateway',
@@ -120,6 +137,15 @@ export const CONTENDERS: readonly Contender[] = [
     cachesTokens: false,
     description:
       '@fastify/jwt + get-jwks (issuersWhitelist, key cache), RS256, allowedIss, allowedAud; request.jwtVerify() in onRequest; scope checked by hand',
+  },
+  {
+    name: 'nestjs-passport',
+    family: 'nestjs',
+    bare: false,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      "@nestjs/passport + passport-jwt with jwks-rsa (passportJwtSecret), AuthGuard('jwt'), scope checked by hand (NestJS 12, platform-express)",
   },
   {
     name: 'jose-http',
