@@ -103,6 +103,15 @@ describe('claim requirements', () => {
     expect(refusal(authWith(), { claims: { constructor: 'Object' } })?.status).toBe(403)
   })
 
+  it('a claim named __proto__ (from JSON config) is kept and checked, never dropped', () => {
+    const requirement = claimRequirement(JSON.parse('{"__proto__": "x"}'), 'requireClaims')
+    expect(Object.keys(requirement.claims)).toEqual(['__proto__'])
+    expect(refusal(authWith(), requirement)?.status).toBe(403)
+    expect(refusal(authWith({ claims: JSON.parse('{"__proto__": "x"}') }), requirement)).toBe(
+      undefined,
+    )
+  })
+
   it('are checked at start-up', () => {
     expect(() => claimRequirement({}, 'requireClaims')).toThrow('needs at least one claim')
     expect(() => claimRequirement([], 'requireClaims')).toThrow('an object of claim values')

@@ -56,7 +56,8 @@ export function claimRequirement(claims: unknown, name: string): ClaimRequiremen
   }
   const entries = Object.entries(claims)
   if (entries.length === 0) throw new TypeError(`bearerguard: ${name}() needs at least one claim`)
-  const out: Record<string, ClaimValue | readonly ClaimValue[]> = {}
+  // no prototype: a claim named "__proto__" (JSON config can hold one) stays a claim to check
+  const out = Object.create(null) as Record<string, ClaimValue | readonly ClaimValue[]>
   for (const [claim, expected] of entries) {
     const valid = Array.isArray(expected)
       ? expected.length > 0 && expected.every(isValue)
