@@ -57,6 +57,7 @@ export class IdentityHeaders {
     put(headers.subject, auth.subject)
     put(headers.clientId, auth.clientId)
     put(headers.scopes, auth.scopes.join(' '))
+    put(headers.roles, auth.roles.join(','))
     put(headers.issuer, auth.issuer)
     put(headers.audience, auth.audience.join(' '))
     put(headers.expiresAt, auth.expiresAt)

@@ -43,11 +43,13 @@ export function readmeServerBlock(gateway: string, upstream: string, extra = '')
       auth_request_set $bg_subject $upstream_http_x_auth_subject;
       auth_request_set $bg_client_id $upstream_http_x_auth_client_id;
       auth_request_set $bg_scopes $upstream_http_x_auth_scopes;
+      auth_request_set $bg_roles $upstream_http_x_auth_roles;
       auth_request_set $bg_issuer $upstream_http_x_auth_issuer;
       # set every identity header, empty when absent: nginx then drops the client's own
       proxy_set_header X-Auth-Subject $bg_subject;
       proxy_set_header X-Auth-Client-Id $bg_client_id;
       proxy_set_header X-Auth-Scopes $bg_scopes;
+      proxy_set_header X-Auth-Roles $bg_roles;
       proxy_set_header X-Auth-Issuer $bg_issuer;
       # the rules judged the request line: no method or path override reaches the upstream
       proxy_set_header X-HTTP-Method-Override "";

@@ -93,17 +93,24 @@ describe.skipIf(!serviceAvailable('nginx'))('through a real nginx', () => {
       expect(await res.json()).toMatchObject({ method: 'POST', body: '{"item":"tea"}' })
     })
     it('spoofed identity headers never reach the upstream', async () => {
-      const spoof = { 'x-auth-subject': 'mallory', 'x-auth-scopes': 'admin' }
+      const spoof = {
+        'x-auth-subject': 'mallory',
+        'x-auth-scopes': 'admin',
+        'x-auth-roles': 'admin',
+      }
       const open = await fetch(`${nginx.url}/health`, { headers: spoof })
       expect(open.status).toBe(200)
       const seenOpen = (await open.json()) as { headers: Record<string, string> }
       expect(seenOpen.headers['x-auth-subject']).toBeUndefined()
       expect(seenOpen.headers['x-auth-scopes']).toBeUndefined()
+      expect(seenOpen.headers['x-auth-roles']).toBeUndefined()
       const token = await issuer.token({ sub: 'alice', scope: 'orders:read' })
       const authed = await fetch(`${nginx.url}/orders`, { headers: { ...bearer(token), ...spoof } })
       const seenAuthed = (await authed.json()) as { headers: Record<string, string> }
       expect(seenAuthed.headers['x-auth-subject']).toBe('alice')
       expect(seenAuthed.headers['x-auth-scopes']).toBe('orders:read')
+      // no roles in the token: the client's own never reaches the upstream
+      expect(seenAuthed.headers['x-auth-roles']).toBeUndefined()
     })
   })
 

@@ -33,6 +33,29 @@ const apiPath = z.string().regex(/^\/[^?#\s]*$/, 'must be a path starting with "
 /** RFC 6749 §3.3 scope-token. */
 const scope = z.string().regex(SCOPE_TOKEN, 'must be an RFC 6749 scope token (no spaces or quotes)')
 
+/** A role name (`roles`, `anyRoles`). */
+const role = z.string().min(1)
+
+/** A value a claim must hold: a string, a finite number or a boolean. */
+const claimValue = z.union([z.string(), z.number().finite(), z.boolean()])
+
+/**
+ * Claim name → the value it must equal, or a list of values that must all be in it. A claim
+ * named `__proto__` is refused before parsing: a record drops that key, which would drop the
+ * requirement and let every token through.
+ */
+const claimValues = z
+  .unknown()
+  .refine(
+    (raw) => !(typeof raw === 'object' && raw !== null && Object.hasOwn(raw, '__proto__')),
+    'a claim named "__proto__" cannot be required',
+  )
+  .pipe(
+    z
+      .record(z.string().min(1), z.union([claimValue, z.array(claimValue).min(1)]))
+      .refine((claims) => Object.keys(claims).length > 0, 'needs at least one claim'),
+  )
+
 const method = z
   .string()
   .regex(/^[A-Za-z]+$/, 'must be an HTTP method, e.g. GET')
@@ -46,7 +69,10 @@ const hostPattern = z
   )
   .transform((h) => h.toLowerCase())
 
-/** One rule: where it applies, and what it requires. Exactly one of scopes/authenticated/public/deny. */
+/**
+ * One rule: where it applies, and what it requires. Exactly one of scopes/authenticated/public/
+ * deny, or role and claim requirements alone (which need a token, as `authenticated` does).
+ */
 export const ruleSchema = z
   .object({
     /** A path pattern (path-to-regexp 8 syntax: `/orders/:id`, `/files/*path`, `/api{/*rest}`). */
@@ -59,6 +85,12 @@ export const ruleSchema = z
     scopes: z.array(scope).min(1).optional(),
     /** `all` (default): every scope; `any`: at least one. */
     scopesMatch: z.enum(['all', 'any']).optional(),
+    /** Every one of these roles (`AuthInfo.roles`, from the guard's `roleClaims`). */
+    roles: z.array(role).min(1).optional(),
+    /** At least one of these roles. */
+    anyRoles: z.array(role).min(1).optional(),
+    /** Claim values the token must hold (equal; a list: all in the claim). */
+    claims: claimValues.optional(),
     /** Any valid token will do (no scope required). */
     authenticated: z.literal(true).optional(),
     /** No token needed; the request is not authenticated at all. */
@@ -75,21 +107,22 @@ export const ruleSchema = z
     const actions = (['scopes', 'authenticated', 'public', 'deny'] as const).filter(
       (key) => rule[key] !== undefined,
     )
-    if (actions.length !== 1) {
+    const holdsRequirement = rule.roles || rule.anyRoles || rule.claims
+    if (actions.length > 1 || (actions.length === 0 && !holdsRequirement)) {
       ctx.addIssue({
         code: 'custom',
         message:
           actions.length === 0
-            ? 'needs one of "scopes: [...]", "authenticated: true", "public: true" or "deny: true"'
+            ? 'needs one of "scopes: [...]", "roles: [...]", "anyRoles: [...]", "claims: {...}", "authenticated: true", "public: true" or "deny: true"'
             : `has ${actions.join(' and ')}: keep exactly one of scopes, authenticated, public or deny`,
       })
     }
-    for (const key of ['acrValues', 'maxAge'] as const) {
+    for (const key of ['roles', 'anyRoles', 'claims', 'acrValues', 'maxAge'] as const) {
       if (rule[key] !== undefined && (rule.public || rule.deny)) {
         ctx.addIssue({
           code: 'custom',
           path: [key],
-          message: 'only applies with "scopes" or "authenticated: true" (step-up needs a token)',
+          message: `only applies to a rule that needs a token ("public" and "deny" rules never look at one)`,
         })
       }
     }
@@ -158,6 +191,8 @@ const identitySchema = z
         subject: optionalHeader.default('x-auth-subject'),
         clientId: optionalHeader.default('x-auth-client-id'),
         scopes: optionalHeader.default('x-auth-scopes'),
+        /** The caller's roles (`AuthInfo.roles`), joined by ","; sent only when there are some. */
+        roles: optionalHeader.default('x-auth-roles'),
         issuer: optionalHeader.default('x-auth-issuer'),
         audience: optionalHeader.default('x-auth-audience'),
         expiresAt: optionalHeader.default('x-auth-expires-at'),

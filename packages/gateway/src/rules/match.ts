@@ -9,7 +9,12 @@
  * match: that is a configuration error.
  */
 import type { RouteRequirement } from '@bearerguard/core'
-import { scopeRequirement, stepUpRequirement } from '@bearerguard/core/adapter'
+import {
+  claimRequirement,
+  roleRequirement,
+  scopeRequirement,
+  stepUpRequirement,
+} from '@bearerguard/core/adapter'
 import { match as compilePath } from 'path-to-regexp'
 import type { ConfigIssue } from '../config/config-error.js'
 import type { RuleConfig } from '../config/schema.js'
@@ -24,8 +29,8 @@ import type { RuleConfig } from '../config/schema.js'
  */
 export type RuleAction =
   /**
-   * `requirements` go to `guard.authorize` as they are: the scopes and/or the step-up; none for
-   * `authenticated` (authorize still refuses an anonymous caller).
+   * `requirements` go to `guard.authorize` as they are: the scopes, roles, claims and/or the
+   * step-up; none for `authenticated` (authorize still refuses an anonymous caller).
    */
   | { kind: 'scopes' | 'authenticated'; requirements: readonly RouteRequirement[] }
   | { kind: 'public' }
@@ -158,6 +163,9 @@ function actionOf(config: RuleConfig): RuleAction {
   if (config.scopes) {
     requirements.push(scopeRequirement(config.scopes, config.scopesMatch ?? 'all', 'rules'))
   }
+  if (config.roles) requirements.push(roleRequirement(config.roles, 'all', 'rules roles'))
+  if (config.anyRoles) requirements.push(roleRequirement(config.anyRoles, 'any', 'rules anyRoles'))
+  if (config.claims) requirements.push(claimRequirement(config.claims, 'rules claims'))
   if (config.acrValues !== undefined || config.maxAge !== undefined) {
     requirements.push(
       stepUpRequirement({ acrValues: config.acrValues, maxAge: config.maxAge }, 'rules'),
