@@ -62,7 +62,7 @@ describe('rules with roles and claims', () => {
     const challenge = res.headers.get('www-authenticate') ?? ''
     expect(challenge).toContain('error="insufficient_scope"')
     expect(challenge).not.toContain('scope=')
-    expect((await res.json()).error).toBe('insufficient_scope')
+    expect(((await res.json()) as { error: string }).error).toBe('insufficient_scope')
   })
 
   it('a roles claim of the wrong type, or a path through a non-object, is no role', async () => {
