@@ -1,7 +1,8 @@
 /**
  * The harness's API (see harness.ts) on Fastify 5 with `@bearerguard/fastify`: the routes
  * under /api live in a child context registered with the plugin, their requirements in route
- * `config` (and, for /api/admin, in `app.requireScopes()` as a `preHandler`), so both ways are
+ * `config` (and, for /api/admin and /api/checked, in `app.requireScopes()` / `app.requireClaims()`
+ * as a `preHandler`), so both ways are
  * covered. Fastify builds its app asynchronously: the listener waits for `ready()`.
  */
 import { bearerguard, protectedResourceMetadata } from '@bearerguard/fastify'
@@ -10,6 +11,7 @@ import formbody from '@fastify/formbody'
 import Fastify, { type FastifyRequest } from 'fastify'
 import type { MakeApp } from './harness.js'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
+import { emailVerified, ROLE, TENANT_CLAIMS } from './role-routes.js'
 
 export const fastifyApp: MakeApp = (guardOrOptions, settings = {}) => {
   const guard = toGuard(guardOrOptions)
@@ -44,6 +46,10 @@ export const fastifyApp: MakeApp = (guardOrOptions, settings = {}) => {
         subject: request.auth?.subject,
         scopes: request.auth?.scopes,
       }))
+      const subject = (request: FastifyRequest) => ({ subject: request.auth?.subject })
+      api.get('/roles', { config: { roles: [ROLE] } }, subject)
+      api.get('/tenant', { config: { claims: TENANT_CLAIMS } }, subject)
+      api.get('/checked', { preHandler: api.requireClaims(emailVerified) }, subject)
     },
     { prefix: '/api' },
   )

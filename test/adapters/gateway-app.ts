@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { MakeApp } from './harness.js'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
+import { ROLE, TENANT_CLAIMS } from './role-routes.js'
 
 const RULES = [
   { path: '/health', methods: ['GET'], public: true as const },
@@ -29,6 +30,8 @@ const RULES = [
     acrValues: [MFA_ACR, HWK_ACR],
   },
   { path: '/api/recent', methods: ['GET'], authenticated: true as const, maxAge: RECENT_MAX_AGE },
+  { path: '/api/roles', methods: ['GET'], roles: [ROLE] },
+  { path: '/api/tenant', methods: ['GET'], claims: TENANT_CLAIMS },
 ]
 
 /** The AuthInfo the upstream can rebuild from the gateway's identity headers, or null. */
@@ -82,6 +85,8 @@ function echoUpstream(): Promise<string> {
         }
         if (path === '/api/recent')
           return send(200, { subject: auth?.subject, scopes: auth?.scopes })
+        if (path === '/api/roles' || path === '/api/tenant')
+          return send(200, { subject: auth?.subject })
         send(404, { error: 'not_found' })
       })
     })

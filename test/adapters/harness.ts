@@ -5,7 +5,9 @@
  * Routes: GET /health (unprotected); under /api (bearerAuth): GET and POST /api/me (the
  * AuthInfo as JSON, or null), GET /api/orders (orders:read), POST /api/orders (orders:write or
  * admin), GET /api/admin (orders:read and admin), GET /api/mfa (step-up: acr MFA_ACR or
- * HWK_ACR), GET /api/recent (step-up: auth_time at most 300 s ago). POST bodies may be
+ * HWK_ACR), GET /api/recent (step-up: auth_time at most 300 s ago), GET /api/roles (role
+ * `admin`), GET /api/tenant (claim `tenant` = `acme`), GET /api/checked (a predicate, see
+ * role-routes.ts); each of the last five answers the caller's subject. POST bodies may be
  * form-encoded. A guard with `resourceMetadata` also gets `protectedResourceMetadata()` at the
  * root (with `metadata`, the endpoint's options).
  */
@@ -25,6 +27,7 @@ import express5 from 'express'
 import express4 from 'express4'
 import type { RequestListener } from 'node:http'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
+import { emailVerified, ROLE, TENANT_CLAIMS } from './role-routes.js'
 import { fastifyApp } from './fastify-app.js'
 import { gatewayApp } from './gateway-app.js'
 import { nestExpressApp, nestFastifyApp } from './nest-apps.js'
@@ -79,6 +82,12 @@ function expressApp(factory: typeof express5): MakeApp {
     app.get('/api/recent', bgExpress.requireStepUp({ maxAge: RECENT_MAX_AGE }), (req, res) => {
       res.json({ subject: req.auth?.subject, scopes: req.auth?.scopes })
     })
+    const subject: express5.RequestHandler = (req, res) => {
+      res.json({ subject: req.auth?.subject })
+    }
+    app.get('/api/roles', bgExpress.requireRoles(ROLE), subject)
+    app.get('/api/tenant', bgExpress.requireClaims(TENANT_CLAIMS), subject)
+    app.get('/api/checked', bgExpress.requireClaims(emailVerified), subject)
     app.use(bgExpress.authErrorHandler())
     return app
   }
@@ -124,6 +133,12 @@ function koaApp(KoaVersion: typeof Koa3): MakeApp {
     api.get('/recent', bgKoa.requireStepUp({ maxAge: RECENT_MAX_AGE }), (ctx) => {
       ctx.body = { subject: ctx.state.auth?.subject, scopes: ctx.state.auth?.scopes }
     })
+    const subject = (ctx: Koa3.Context) => {
+      ctx.body = { subject: ctx.state.auth?.subject }
+    }
+    api.get('/roles', bgKoa.requireRoles(ROLE), subject)
+    api.get('/tenant', bgKoa.requireClaims(TENANT_CLAIMS), subject)
+    api.get('/checked', bgKoa.requireClaims(emailVerified), subject)
     app.use(open.routes()).use(api.routes())
     return app.callback()
   }

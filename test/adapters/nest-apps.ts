@@ -16,7 +16,10 @@ import {
   Auth,
   BearerguardModule,
   Public,
+  RequireAnyRole,
   RequireAnyScope,
+  RequireClaims,
+  RequireRoles,
   RequireScopes,
   RequireStepUp,
 } from '@bearerguard/nestjs'
@@ -35,6 +38,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { MakeApp } from './harness.js'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
+import { emailVerified, ROLE, TENANT_CLAIMS } from './role-routes.js'
 
 type Decorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => unknown
 
@@ -89,6 +93,15 @@ class ApiController {
   recent(auth?: AuthInfo) {
     return { subject: auth?.subject, scopes: auth?.scopes }
   }
+  roles(auth?: AuthInfo) {
+    return { subject: auth?.subject }
+  }
+  tenant(auth?: AuthInfo) {
+    return { subject: auth?.subject }
+  }
+  checked(auth?: AuthInfo) {
+    return { subject: auth?.subject }
+  }
 }
 decorate(ApiController, 'me', Get('me') as Decorator, json)
 decorate(ApiController, 'postMe', Post('me') as Decorator, HttpCode(200) as Decorator, json)
@@ -112,7 +125,19 @@ decorate(
   Get('recent') as Decorator,
   RequireStepUp({ maxAge: RECENT_MAX_AGE }),
 )
-for (const key of ['me', 'postMe', 'orders', 'mfa', 'recent']) authParameter(ApiController, key)
+// both role decorators stacked: they add up (one role satisfies both here)
+decorate(
+  ApiController,
+  'roles',
+  Get('roles') as Decorator,
+  RequireAnyRole(ROLE),
+  RequireRoles(ROLE),
+)
+decorate(ApiController, 'tenant', Get('tenant') as Decorator, RequireClaims(TENANT_CLAIMS))
+decorate(ApiController, 'checked', Get('checked') as Decorator, RequireClaims(emailVerified))
+for (const key of ['me', 'postMe', 'orders', 'mfa', 'recent', 'roles', 'tenant', 'checked']) {
+  authParameter(ApiController, key)
+}
 decorate(ApiController, undefined, Controller('api') as Decorator)
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void

@@ -11,6 +11,7 @@ import type { TestIssuer } from '@bearerguard/testing'
 import { exportJWK, generateKeyPair } from 'jose'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from '../adapters/harness.js'
 import { AMBIGUOUS_REQUEST_CASES } from './ambiguous-request-cases.js'
+import { ROLE_AND_CLAIM_CASES } from './role-and-claim-cases.js'
 import { SENDER_CONSTRAINED_CASES } from './sender-constrained-cases.js'
 
 export const AUDIENCE = 'https://api.example.com'
@@ -47,9 +48,12 @@ export type Expected =
   | { status: 401; error: 'invalid_token' }
   | { status: 401; bare: true }
   | { status: 401; error: 'invalid_dpop_proof' | 'use_dpop_nonce' }
-  | { status: 403; error: 'insufficient_scope'; scope: string }
+  /** `scope: null`: the challenge has no `scope=` (roles, claims, predicates: no scope helps). */
+  | { status: 403; error: 'insufficient_scope'; scope: string | null }
   | { status: 401; error: 'insufficient_user_authentication'; acrValues?: string; maxAge?: string }
   | { status: 503 }
+  /** A bug of the app (a predicate that throws): no challenge, never a 401 or 403. */
+  | { status: 500 }
   /**
    * One of these statuses, never the route's answer: for requests whose reading differs by
    * framework (a path spelling Express and Koa do not route, the gateway refuses or judges).
@@ -71,6 +75,8 @@ export interface ConformanceCase {
   challenge?: Record<string, string>
   /** More checks after the answer. */
   check?: (ctx: CaseContext) => void
+  /** Adapters the case does not apply to (not run there, and said so in the docs), and why. */
+  notOn?: { adapters: string[]; why: string }
 }
 
 const bearer = (token: string) => `Bearer ${token}`
@@ -849,6 +855,7 @@ export const CASES: ConformanceCase[] = [
   })),
   ...SENDER_CONSTRAINED_CASES,
   ...AMBIGUOUS_REQUEST_CASES,
+  ...ROLE_AND_CLAIM_CASES,
   // ── RFC 9470 ────────────────────────────────────────────────────────────────────────────────
   {
     group: STEP_UP,
@@ -1052,7 +1059,8 @@ function swapCase(value: string): string {
 /** A case's whole expected answer in words: the status and the challenge parameters it checks. */
 export function describeAnswer(c: ConformanceCase): string {
   const extra = Object.entries(c.challenge ?? {}).map(([name, value]) => `${name}="${value}"`)
-  return [describeExpected(c.expect), ...extra].join('; ')
+  const notOn = c.notOn ? [`not on ${c.notOn.adapters.join(', ')}: ${c.notOn.why}`] : []
+  return [describeExpected(c.expect), ...extra, ...notOn].join('; ')
 }
 
 /** The expected answer in words, for test names and the docs. */
@@ -1062,8 +1070,13 @@ export function describeExpected(expected: Expected): string {
     return `refused: ${expected.oneOf.join(' or ')} (by adapter), never the route`
   }
   if (expected.status === 503) return '503 + Retry-After'
+  if (expected.status === 500) return '500, no challenge'
   if ('bare' in expected) return '401, bare challenge'
-  if (expected.status === 403) return `403 insufficient_scope (scope="${expected.scope}")`
+  if (expected.status === 403) {
+    return expected.scope === null
+      ? '403 insufficient_scope (no scope=)'
+      : `403 insufficient_scope (scope="${expected.scope}")`
+  }
   if (expected.error === 'insufficient_user_authentication') {
     const params = [
       expected.acrValues && `acr_values="${expected.acrValues}"`,
