@@ -17,6 +17,7 @@ import {
 } from './metadata.js'
 import { RequestCounts, type CountedEndpoint } from './request-counts.js'
 import { createRoutes, type Route } from './routes.js'
+import { tenantIssuerUrl, tenantMetadata } from './tenants.js'
 import { TokenRegistry, type OpaqueTokenOptions } from './token-registry.js'
 
 /**
@@ -52,6 +53,21 @@ export interface CreateTestIssuerOptions {
    * `[{ clientId: 'test-client', clientSecret: 'test-secret' }]`.
    */
   clients?: TestClient[]
+  /**
+   * Tenant issuers as Microsoft Entra ID has them; default false. When true, the server also
+   * answers, for any single path segment `{tid}`, OpenID discovery at
+   * `/{tid}/v2.0/.well-known/openid-configuration` with `issuer` = `${origin}/{tid}/v2.0`
+   * (see `tenantUrl()`) and `jwks_uri` = the issuer's one JWKS, shared by every tenant.
+   * Requests to it count as the `'tenantDiscovery'` endpoint, which faults can target too.
+   *
+   * @example
+   * ```ts
+   * const issuer = await createTestIssuer({ tenants: true })
+   * const tenant = issuer.tenantUrl('72f988bf-86f1-41af-91ab-2d7cd011db47')
+   * const jwt = await issuer.token({ iss: tenant, tid: '72f988bf-86f1-41af-91ab-2d7cd011db47' })
+   * ```
+   */
+  tenants?: boolean
 }
 
 /**
@@ -96,6 +112,13 @@ export interface TestIssuer {
   /** The published algorithms; the first is the default of `token()`. */
   readonly algorithms: readonly string[]
 
+  /**
+   * With `tenants: true`, the issuer identifier of tenant `tenantId`: `${origin}/${tenantId}/v2.0`,
+   * whose discovery document the server serves. Throws an Error without `tenants: true`, and a
+   * TypeError for a tenant id that is not one URL path segment.
+   */
+  tenantUrl(tenantId: string): string
+
   /** Signs (or forges) an access token. Claims override the defaults; `undefined` removes one. */
   token(claims?: Record<string, unknown>, options?: TokenOptions): Promise<string>
   /**
@@ -137,7 +160,7 @@ const DEFAULT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA']
 const DISCOVERY_MODES: readonly DiscoveryMode[] = ['oauth', 'openid', 'both', 'none']
 
 function validate(options: CreateTestIssuerOptions): void {
-  const { port, tokenTtl, discovery } = options
+  const { port, tokenTtl, discovery, tenants } = options
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`)
   }
@@ -146,6 +169,9 @@ function validate(options: CreateTestIssuerOptions): void {
   }
   if (discovery !== undefined && !DISCOVERY_MODES.includes(discovery)) {
     throw new TypeError(`discovery must be one of ${DISCOVERY_MODES.join(', ')}`)
+  }
+  if (tenants !== undefined && typeof tenants !== 'boolean') {
+    throw new TypeError(`tenants must be true or false, got ${String(tenants)}`)
   }
 }
 
@@ -174,6 +200,11 @@ function copyJson<T>(value: T): T {
  * const opaque = await issuer.opaqueToken({ sub: 'alice', scope: 'orders:read' })
  * issuer.revoke(opaque) // from now on it introspects { active: false }
  * await issuer.close()
+ *
+ * // Entra-style tenants: discovery at /{tid}/v2.0/.well-known/openid-configuration
+ * const entra = await createTestIssuer({ tenants: true })
+ * entra.tenantUrl('contoso') // `${entra.origin}/contoso/v2.0`
+ * await entra.close()
  * ```
  */
 export async function createTestIssuer(options: CreateTestIssuerOptions = {}): Promise<TestIssuer> {
@@ -207,7 +238,21 @@ export async function createTestIssuer(options: CreateTestIssuerOptions = {}): P
   const tokenContext = { issuer: urls.issuer, audience, tokenTtl, keys }
   const tokens = new TokenRegistry(tokenContext)
   const oauth = { urls, clients, tokens, keys, issuer: urls.issuer, tokenContext, introspectionLog }
-  routes = createRoutes({ urls, discovery, metadata, jwks, oauth })
+  const tenants = options.tenants ?? false
+  const tenantUrl = (tenantId: string): string => {
+    if (!tenants) throw new Error('tenantUrl() needs createTestIssuer({ tenants: true })')
+    return tenantIssuerUrl(urls.origin, tenantId)
+  }
+  routes = createRoutes({
+    urls,
+    discovery,
+    metadata,
+    jwks,
+    oauth,
+    tenantMetadata: tenants
+      ? (tenantId) => tenantMetadata(`${urls.origin}/${tenantId}/v2.0`, urls.jwks, keys.algorithms)
+      : undefined,
+  })
 
   const defaultAlg = (alg: string | undefined) => alg ?? (keys.algorithms[0] as string)
 
@@ -221,6 +266,7 @@ export async function createTestIssuer(options: CreateTestIssuerOptions = {}): P
     revocationEndpoint: urls.revocation,
     discoveryUrls: Object.freeze({ oauth: urls.oauthMetadata, openid: urls.openidMetadata }),
     algorithms: keys.algorithms,
+    tenantUrl,
     token: (claims?: Record<string, unknown>, tokenOptions?: TokenOptions) =>
       issueToken(tokenContext, claims, tokenOptions),
     opaqueToken: async (claims?: Record<string, unknown>, opaqueOptions?: OpaqueTokenOptions) =>

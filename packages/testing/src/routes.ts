@@ -11,11 +11,13 @@ import type { IssuerUrls, DiscoveryMode } from './metadata.js'
 import type { OAuthContext } from './oauth-request.js'
 import { sendJson, sendNotFound } from './responses.js'
 import { handleRevocationRequest } from './revocation-endpoint.js'
+import { isTenantDiscoveryPath, tenantOfDiscoveryPath } from './tenants.js'
 import { handleTokenRequest } from './token-endpoint.js'
 
 /**
  * The endpoints the issuer serves: `'discovery'` (both well-known metadata paths), `'jwks'`,
- * `'token'` (`/token`), `'introspection'` (`/introspect`) and `'revocation'` (`/revoke`).
+ * `'token'` (`/token`), `'introspection'` (`/introspect`), `'revocation'` (`/revoke`) and, with
+ * `tenants: true`, `'tenantDiscovery'` (`/{tid}/v2.0/.well-known/openid-configuration`).
  *
  * @example
  * ```ts
@@ -23,7 +25,8 @@ import { handleTokenRequest } from './token-endpoint.js'
  * issuer.requestCount(endpoint)
  * ```
  */
-export type EndpointName = 'discovery' | 'jwks' | 'token' | 'introspection' | 'revocation'
+export type EndpointName =
+  'discovery' | 'jwks' | 'token' | 'introspection' | 'revocation' | 'tenantDiscovery'
 
 /**
  * What a route handler gets.
@@ -51,6 +54,8 @@ export interface Route {
   readonly endpoint: EndpointName
   /** Exact paths (no query string) the route answers. */
   readonly paths: readonly string[]
+  /** Also answers the paths this says yes to (exact paths of every route are tried first). */
+  matches?(pathname: string): boolean
   readonly methods: readonly string[]
   handle(request: RouteRequest): void | Promise<void>
 }
@@ -70,6 +75,8 @@ export interface RouteState {
   jwks(): unknown
   /** What the token, introspection and revocation endpoints read and change. */
   readonly oauth: OAuthContext
+  /** With `tenants: true`: the discovery document of one tenant; otherwise absent. */
+  tenantMetadata?(tenantId: string): Record<string, unknown>
 }
 
 const READ = ['GET', 'HEAD'] as const
@@ -94,7 +101,7 @@ export function createRoutes(state: RouteState): Route[] {
   const serves = (form: 'oauth' | 'openid') =>
     state.discovery === 'both' || state.discovery === form
 
-  return [
+  const routes: Route[] = [
     {
       endpoint: 'discovery',
       paths: [oauthPath, openidPath],
@@ -135,10 +142,23 @@ export function createRoutes(state: RouteState): Route[] {
       handle: (request) => handleRevocationRequest(request, state.oauth),
     },
   ]
+  const { tenantMetadata } = state
+  if (tenantMetadata !== undefined) {
+    routes.push({
+      endpoint: 'tenantDiscovery',
+      paths: [],
+      matches: isTenantDiscoveryPath,
+      methods: READ,
+      handle({ res, url }) {
+        sendJson(res, 200, tenantMetadata(tenantOfDiscoveryPath(url.pathname) as string))
+      },
+    })
+  }
+  return routes
 }
 
 /**
- * The route serving `pathname`, if any.
+ * The route serving `pathname`, if any: one listing it exactly, else one whose `matches` says yes.
  *
  * @example
  * ```ts
@@ -146,5 +166,8 @@ export function createRoutes(state: RouteState): Route[] {
  * ```
  */
 export function findRoute(routes: readonly Route[], pathname: string): Route | undefined {
-  return routes.find((route) => route.paths.includes(pathname))
+  return (
+    routes.find((route) => route.paths.includes(pathname)) ??
+    routes.find((route) => route.matches?.(pathname) === true)
+  )
 }
