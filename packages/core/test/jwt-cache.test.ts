@@ -172,13 +172,15 @@ describe('the verified-token cache', () => {
     expect(verifications()).toBe(2)
   })
 
-  it('guard.revoke(token) evicts it', async () => {
+  it('guard.revoke(token) evicts it, and the token is refused from then on', async () => {
     const guard = guardOf()
     const token = await issuer.token({})
     await status(guard, token)
-    await guard.revoke(token)
     await status(guard, token)
-    expect(verifications()).toBe(2)
+    await status(guard, token) // held verified now
+    await guard.revoke(token)
+    expect(await status(guard, token)).toBe(401)
+    expect(await status(guard, await issuer.token({}))).toBe(200)
   })
 
   it('jwtCache: false verifies every request', async () => {

@@ -18,6 +18,7 @@ import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import type { AuthInfoBase } from '../identity/build-auth-info.js'
 import { OpaqueTokenVerifier } from '../introspection/opaque-token-verifier.js'
+import { looksLikeJws } from '../jwt/looks-like-jws.js'
 import type { TrustedIssuer } from '../jwt/verify-jwt.js'
 import {
   buildResourceMetadata,
@@ -31,6 +32,7 @@ import {
   isRouteRequirement,
   type RouteRequirement,
 } from '../requirements/route-requirement.js'
+import { JwtDenyList, revokedTokenError } from '../revocation/jwt-deny-list.js'
 import type { Guard } from './create-guard.js'
 import { IssuerDiscovery, keySourceFor } from './issuer-keys.js'
 import { TokenMiss, TokenVerifier } from './token-verifier.js'
@@ -51,6 +53,7 @@ export class BearerGuard implements Guard {
   readonly #issuers: Map<string, TrustedIssuer>
   readonly #opaque: OpaqueTokenVerifier | undefined
   readonly #tokens: TokenVerifier
+  readonly #denyList: JwtDenyList
   #closed = false
 
   constructor(settings: GuardSettings) {
@@ -71,6 +74,11 @@ export class BearerGuard implements Guard {
       tokenFormat: settings.tokenFormat,
       jwtCache: settings.jwtCache,
       opaque: this.#opaque,
+    })
+    this.#denyList = new JwtDenyList(settings.revocation.store, {
+      localTtlMs: (settings.jwtCache?.ttl ?? 300) * 1000,
+      // revocations broadcast while this instance could not hear them: verify everything again
+      onGap: () => this.#tokens.forgetAll(),
     })
   }
 
@@ -111,13 +119,22 @@ export class BearerGuard implements Guard {
       }
       const now = Date.now()
       let looked = this.#tokens.lookup(found.token, now)
+      let fresh = false
       // not cached: a JWT whose keys are at hand is verified at once too
-      if (looked instanceof TokenMiss) looked = this.#tokens.verifyNow(looked, now) ?? looked
+      if (looked instanceof TokenMiss) {
+        const verified = this.#tokens.verifyNow(looked, now)
+        if (verified) [looked, fresh] = [verified, true]
+      }
       // a DPoP proof is new on every request: checking it waits on a signature and the replay store
       if (looked instanceof TokenMiss || found.scheme === 'DPoP') {
-        return this.#finish(found, looked, request)
+        return this.#finish(found, looked, request, fresh)
       }
-      return this.#accept(looked, found, request)
+      const answer = this.#accept(looked, found, request, fresh)
+      if (!(answer instanceof Promise)) return answer
+      const scheme = found.scheme
+      return answer.catch((error: unknown) => {
+        throw this.#reject(error, request, scheme)
+      })
     } catch (error) {
       throw this.#reject(error, request, found?.scheme)
     }
@@ -128,13 +145,14 @@ export class BearerGuard implements Guard {
     found: ExtractedToken,
     looked: AuthInfoBase | TokenMiss,
     request: RequestLike,
+    fresh: boolean,
   ): Promise<AuthInfo> {
     try {
       const base = looked instanceof TokenMiss ? await this.#tokens.verify(looked) : looked
       if (found.scheme === 'DPoP') {
         await checkDpopUse(base, request, found.token, this.#settings.dpop, Date.now())
       }
-      return this.#accept(base, found, request)
+      return await this.#accept(base, found, request, fresh || looked instanceof TokenMiss)
     } catch (error) {
       throw this.#reject(error, request, found.scheme)
     }
@@ -143,15 +161,52 @@ export class BearerGuard implements Guard {
   /**
    * What the token's confirmation demands (see sender-constraint.ts) — a DPoP-bound token never
    * as Bearer (a DPoP request's proof was checked already), a certificate-bound one only with
-   * its certificate — then the request's identity.
+   * its certificate — then revocation (`fresh`: verified by this request, not held in memory),
+   * then the request's identity.
    */
-  #accept(base: AuthInfoBase, found: ExtractedToken, request: RequestLike): AuthInfo {
+  #accept(
+    base: AuthInfoBase,
+    found: ExtractedToken,
+    request: RequestLike,
+    fresh: boolean,
+  ): AuthInfo | Promise<AuthInfo> {
     if (found.scheme === 'Bearer') checkBearerUse(base, this.#settings.dpop.mode)
     checkCertificateBinding(base, request, this.#settings.certificateHeader)
     const auth: AuthInfo = { ...base, scheme: found.scheme, tokenSource: found.method }
+    const pending = this.#checkRevocation(auth, fresh)
+    if (pending) return pending.then(() => this.#authenticated(auth, request))
+    return this.#authenticated(auth, request)
+  }
+
+  #authenticated(auth: AuthInfo, request: RequestLike): AuthInfo {
     const { onAuthenticated } = this.#settings.hooks
     if (onAuthenticated) this.#notify(onAuthenticated, auth, request)
     return auth
+  }
+
+  /**
+   * A JWT revoked with `guard.revoke()` (this process's list; a token verified afresh is also
+   * looked up in a shared store), then the `isRevoked` hook. Undefined when decided at once.
+   */
+  #checkRevocation(auth: AuthInfo, fresh: boolean): Promise<void> | undefined {
+    const list = this.#denyList
+    let denied: boolean | Promise<boolean> = false
+    if (auth.format === 'jwt' && list.active) {
+      const key = list.keyOf(auth.issuer, auth.claims, auth.token)
+      denied = fresh ? list.denied(key) : list.deniedHere(key)
+    }
+    const hook = this.#settings.revocation.isRevoked
+    if (denied === false) return hook && askRevocationHook(hook, auth)
+    if (denied === true) this.#refuseRevoked(auth)
+    return (denied as Promise<boolean>).then((isDenied) => {
+      if (isDenied) this.#refuseRevoked(auth)
+      return hook && askRevocationHook(hook, auth)
+    })
+  }
+
+  #refuseRevoked(auth: AuthInfo): never {
+    this.#tokens.forget(auth.token)
+    throw revokedTokenError()
   }
 
   /**
@@ -229,6 +284,40 @@ export class BearerGuard implements Guard {
   async revoke(token: string): Promise<void> {
     this.#tokens.forget(token)
     await this.#opaque?.revoke(token)
+    await this.#denyJwt(token)
+  }
+
+  /**
+   * Records a JWT as revoked until it expires, after verifying it (a forged token naming
+   * someone's `jti` revokes nothing); an invalid or expired one is refused anyway.
+   */
+  async #denyJwt(token: string): Promise<void> {
+    if (typeof token !== 'string' || this.#settings.tokenFormat === 'opaque') return
+    if (!looksLikeJws(token)) return
+    let base: AuthInfoBase
+    try {
+      const looked = this.#tokens.lookup(token, Date.now())
+      base = looked instanceof TokenMiss ? await this.#tokens.verify(looked) : looked
+    } catch (error) {
+      if (error instanceof InvalidTokenError) return
+      if (error instanceof AuthError) throw rendered(error, this.#settings.challenge)
+      throw error
+    }
+    this.#tokens.forget(token)
+    if (base.format !== 'jwt') return
+    const list = this.#denyList
+    await list.deny(list.keyOf(base.issuer, base.claims, token), this.#denyTtlMs(base.claims))
+  }
+
+  /** Until the token can no longer be accepted: `exp` (or `iat` + `maxTokenAge`) + leeway. */
+  #denyTtlMs(claims: Readonly<Record<string, unknown>>): number {
+    const { clockTolerance, maxTokenAge } = this.#settings.jwt
+    const { exp, iat } = claims
+    let until: number | undefined
+    if (typeof exp === 'number') until = exp
+    else if (typeof iat === 'number' && maxTokenAge !== undefined) until = iat + maxTokenAge
+    if (until === undefined) return 365 * 24 * 3600 * 1000 // a token that never expires
+    return Math.max(1000, (until + clockTolerance) * 1000 - Date.now())
   }
 
   async close(): Promise<void> {
@@ -268,6 +357,43 @@ export class BearerGuard implements Guard {
       // a failing hook must not change the answer to the request
     }
   }
+}
+
+/**
+ * The `isRevoked` hook's verdict: `true` refuses the token, `false` lets it through; a hook that
+ * throws or rejects is a 503 (never a pass), any other answer a `TypeError` (a bug: a 500).
+ */
+function askRevocationHook(
+  hook: NonNullable<GuardSettings['revocation']['isRevoked']>,
+  auth: AuthInfo,
+): Promise<void> | undefined {
+  let verdict: unknown
+  try {
+    verdict = hook(auth)
+  } catch (error) {
+    throw revocationUnavailable(error)
+  }
+  if (verdict instanceof Promise) {
+    return verdict.then(judgeRevocation, (error: unknown) => {
+      throw revocationUnavailable(error)
+    })
+  }
+  judgeRevocation(verdict)
+  return undefined
+}
+
+function judgeRevocation(verdict: unknown): void {
+  if (verdict === false) return
+  if (verdict === true) throw revokedTokenError()
+  throw new TypeError(
+    `bearerguard: isRevoked must answer true or false (or a promise of one), got ${typeof verdict}`,
+  )
+}
+
+function revocationUnavailable(cause: unknown): AuthServerUnavailableError {
+  return Object.assign(new AuthServerUnavailableError('The revocation check failed', 1), {
+    cause,
+  })
 }
 
 function isRequirementList(

@@ -63,8 +63,11 @@ export interface Guard {
   /** Fetches discovery documents and keys ahead of the first request; rejects when unreachable. */
   ready(): Promise<void>
   /**
-   * Forgets a token's cached verdict, here and — with a shared cache store — on every
-   * instance, so its next use is verified or introspected again.
+   * Revokes a token your code learnt must stop working. An opaque token's cached verdict is
+   * forgotten (here and, with a shared cache store, on every instance), so its next use is
+   * introspected again. A JWT is verified, then denied by `iss` + `jti` (the token itself
+   * without a `jti`) until it expires, through `revocationStore` (on every instance with a
+   * shared store); an invalid one revokes nothing. Rejects when the store cannot record it.
    */
   revoke(token: string): Promise<void>
   /** Stops the guard and closes its cache store; later calls to `authenticate` reject with a 503. */

@@ -127,6 +127,11 @@ export class TokenVerifier {
     this.#verified?.delete(token)
   }
 
+  /** Forgets every verified JWT. */
+  forgetAll(): void {
+    this.#verified?.clear()
+  }
+
   /** A verified-token cache hit for `token` (time claims checked), or undefined. */
   #cachedJwt(token: string, nowMs: number): AuthInfoBase | undefined {
     const cache = this.#verified

@@ -44,6 +44,20 @@ export interface CacheStore {
   /** Releases connections; called by `guard.close()`. */
   close?(): Promise<void>
   /**
+   * Optional, for shared stores: stores a deny entry (`{ active: false }`) under `key` for
+   * `ttlMs` and tells every instance sharing the store (their {@link CacheStore.onRevoked}
+   * listeners). `guard.revoke(jwt)` records a revoked JWT with it; a store without it gets a
+   * plain `set`, and other instances learn of the revocation the next time they look the token
+   * up in the store (a token they hold verified in memory: after `jwtCache.ttl` at most).
+   */
+  deny?(key: string, entry: { active: false }, ttlMs: number): Promise<void>
+  /**
+   * Optional: calls `listener` with every key denied or deleted by any instance sharing the
+   * store, and with `undefined` when some may have been missed (a lost connection), so the
+   * guard drops what it holds verified in memory.
+   */
+  onRevoked?(listener: (key: string | undefined) => void): void
+  /**
    * Optional: the entry under `key` if it is at hand without waiting (an in-memory layer),
    * else undefined. Lets adapters answer cached opaque tokens synchronously.
    */
@@ -60,6 +74,7 @@ export interface CacheStore {
  */
 export class MemoryCacheStore implements CacheStore {
   readonly #lru: LRUCache<string, IntrospectionCacheEntry>
+  readonly #listeners = new Set<(key: string | undefined) => void>()
 
   constructor(options: { max?: number } = {}) {
     this.#lru = new LRUCache({ max: options.max ?? 10_000, ttlAutopurge: false })
@@ -79,6 +94,21 @@ export class MemoryCacheStore implements CacheStore {
 
   async delete(key: string): Promise<void> {
     this.#lru.delete(key)
+    this.#tell(key)
+  }
+
+  /** Stores the deny entry and tells the guards sharing this store (in this process). */
+  async deny(key: string, entry: { active: false }, ttlMs: number): Promise<void> {
+    this.#lru.set(key, entry, { ttl: ttlMs })
+    this.#tell(key)
+  }
+
+  onRevoked(listener: (key: string | undefined) => void): void {
+    this.#listeners.add(listener)
+  }
+
+  #tell(key: string): void {
+    for (const listener of this.#listeners) listener(key)
   }
 
   /** Entries currently held (expired ones may linger until read). */

@@ -113,6 +113,11 @@ export class VerifiedTokenCache<V extends object> {
     return false
   }
 
+  /** Drops every entry (revocations may have been missed: every token is verified again). */
+  clear(): void {
+    this.#lru.clear()
+  }
+
   delete(token: string): void {
     this.#lru.delete(token)
   }

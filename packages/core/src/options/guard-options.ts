@@ -292,6 +292,20 @@ export interface GuardOptions {
   dpop?: 'allowed' | 'required' | 'disabled' | DPoPOptions
   /** Certificate-bound tokens (RFC 8705): where a client certificate may come from besides TLS. */
   mtls?: MtlsOptions
+  /**
+   * Revocation check of your own (a deny list, a session store): `true` refuses the token (401
+   * `invalid_token`, "The token has been revoked"). Called for every accepted token — after
+   * verification and on verified-token cache hits, JWTs and introspected tokens alike
+   * (`auth.format`) — before `onAuthenticated`. Sync or async. A hook that throws or rejects is
+   * a 503 (never a pass); an answer other than `true` or `false` is a `TypeError` (a 500).
+   */
+  isRevoked?: (auth: AuthInfo) => boolean | Promise<boolean>
+  /**
+   * Where `guard.revoke(jwt)` records revoked JWTs (by `iss` and `jti`, until they expire).
+   * Default: `introspection.cache.store` when set, else this process's memory. A shared store
+   * (`@bearerguard/redis`) denies them on every instance.
+   */
+  revocationStore?: CacheStore
   /** Called after every successful authentication (for logs and metrics). Errors are ignored. */
   onAuthenticated?: (auth: AuthInfo, request: RequestLike) => void | Promise<void>
   /** Called after every rejection (for logs and metrics); the request's credentials are redacted. */

@@ -8,6 +8,7 @@ import type { DpopSettings } from '../dpop/dpop-settings.js'
 import type { ChallengeSettings } from '../errors/render-error.js'
 import type { RequestSettings } from '../extract/request-settings.js'
 import type { FetchJsonOptions } from '../http/fetch-json.js'
+import type { CacheStore } from '../introspection/cache-store.js'
 import type { IntrospectionSettings, TokenFormat } from '../introspection/introspection-settings.js'
 import type { IssuerSettings } from '../jwt/issuer-settings.js'
 import type { JwtPolicy } from '../jwt/verify-jwt.js'
@@ -52,4 +53,6 @@ export interface GuardSettings {
   /** RFC 9728; undefined when `resourceMetadata` is not set. */
   resourceMetadata: ResolvedResourceMetadata | undefined
   hooks: Pick<GuardOptions, 'onAuthenticated' | 'onRejected'>
+  /** `isRevoked`, and the store revoked JWTs are recorded in (undefined: this process only). */
+  revocation: { isRevoked: GuardOptions['isRevoked']; store: CacheStore | undefined }
 }

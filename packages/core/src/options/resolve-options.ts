@@ -187,6 +187,11 @@ export const guardOptionsSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  isRevoked: fn<NonNullable<GuardOptions['isRevoked']>>().optional(),
+  revocationStore: withMethods<CacheStore>(
+    ['get', 'set', 'delete'],
+    'must be a CacheStore (an object with get, set and delete)',
+  ).optional(),
   onAuthenticated: fn<NonNullable<GuardOptions['onAuthenticated']>>().optional(),
   onRejected: fn<NonNullable<GuardOptions['onRejected']>>().optional(),
 })
@@ -346,6 +351,10 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
     },
     resourceMetadata: metadata.resourceMetadata,
     hooks: { onAuthenticated: o.onAuthenticated, onRejected: o.onRejected },
+    revocation: {
+      isRevoked: o.isRevoked,
+      store: o.revocationStore ?? introspection.introspection?.store,
+    },
   }
 }
 
