@@ -302,8 +302,9 @@ export interface GuardOptions {
   isRevoked?: (auth: AuthInfo) => boolean | Promise<boolean>
   /**
    * Where `guard.revoke(jwt)` records revoked JWTs (by `iss` and `jti`, until they expire).
-   * Default: `introspection.cache.store` when set, else this process's memory. A shared store
-   * (`@bearerguard/redis`) denies them on every instance.
+   * Default: this process's memory. A shared store (`@bearerguard/redis`, often the same one as
+   * `introspection.cache.store`) denies them on every instance; a token verified afresh is then
+   * looked up in it, and is a 503 while it cannot be read.
    */
   revocationStore?: CacheStore
   /** Called after every successful authentication (for logs and metrics). Errors are ignored. */

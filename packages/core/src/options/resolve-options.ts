@@ -353,7 +353,7 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
     hooks: { onAuthenticated: o.onAuthenticated, onRejected: o.onRejected },
     revocation: {
       isRevoked: o.isRevoked,
-      store: o.revocationStore ?? introspection.introspection?.store,
+      store: o.revocationStore,
     },
   }
 }
