@@ -31,7 +31,8 @@ export class RedisCacheStore implements CacheStore {
   readonly #channel: string
   readonly #timeout: number
   readonly #memory: MemoryLayer | undefined
-  readonly #revocations: RevocationChannel | undefined
+  #revocations: RevocationChannel | undefined
+  readonly #listeners = new Set<(key: string | undefined) => void>()
   readonly #reachability: Reachability
   #closing: Promise<void> | undefined
 
@@ -46,9 +47,24 @@ export class RedisCacheStore implements CacheStore {
     this.#reachability = new Reachability(this.#client, o.logger)
     if (o.memory) {
       this.#memory = new MemoryLayer(o.memory)
-      const subscriber = duplicateSubscriber(this.#client, o.commandTimeout)
-      this.#revocations = new RevocationChannel(subscriber, o.channel, this.#memory)
+      this.#subscribeRevocations()
     }
+  }
+
+  /** Subscribes to the revocation broadcast (once): the memory layer and the guards hear it. */
+  #subscribeRevocations(): void {
+    if (this.#revocations || this.#closing) return
+    const subscriber = duplicateSubscriber(this.#client, this.#timeout)
+    this.#revocations = new RevocationChannel(subscriber, this.#channel, {
+      revoked: (key) => {
+        this.#memory?.delete(key)
+        for (const listener of this.#listeners) listener(key)
+      },
+      missed: () => {
+        this.#memory?.clear()
+        for (const listener of this.#listeners) listener(undefined)
+      },
+    })
   }
 
   /** The entry under `key`: from memory, else from Redis (then kept in memory). */
@@ -110,6 +126,41 @@ export class RedisCacheStore implements CacheStore {
     )
     const failed = results?.find(([err]) => err)?.[0]
     if (failed) throw new RedisStoreError(`DEL failed: ${failed.message}`, { cause: failed })
+  }
+
+  /**
+   * Stores a deny entry in memory and in Redis (expiring after `ttlMs`) and broadcasts its key,
+   * so every instance's guards refuse the token at once (`MULTI` / `SET … PX` / `PUBLISH` /
+   * `EXEC`). Rejects while Redis is down: the caller learns the token is not denied elsewhere.
+   */
+  async deny(key: string, entry: { active: false }, ttlMs: number): Promise<void> {
+    this.#checkOpen()
+    checkKey(key)
+    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+      throw new RangeError(`bearerguard/redis: ttlMs must be a positive number, got ${ttlMs}`)
+    }
+    this.#memory?.set(key, entry, ttlMs)
+    const results = await withDeadline(
+      this.#client
+        .multi()
+        .set(this.#redisKey(key), encodeEntry(entry), 'PX', Math.ceil(ttlMs))
+        .publish(this.#channel, key)
+        .exec(),
+      this.#timeout,
+      'SET',
+    )
+    const failed = results?.find(([err]) => err)?.[0]
+    if (failed) throw new RedisStoreError(`SET failed: ${failed.message}`, { cause: failed })
+  }
+
+  /**
+   * Calls `listener` with every key deleted or denied on any instance (this one included), and
+   * with `undefined` when the broadcast was lost for a while (some may have been missed).
+   * Subscribes to the broadcast if the store has no memory layer.
+   */
+  onRevoked(listener: (key: string | undefined) => void): void {
+    this.#listeners.add(listener)
+    this.#subscribeRevocations()
   }
 
   /**

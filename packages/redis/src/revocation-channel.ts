@@ -1,8 +1,9 @@
 /**
  * The revocation broadcast. Every store subscribes, on a connection of its own, to one pub/sub
- * channel; `delete(key)` publishes the key there and every subscriber evicts it from its memory
- * layer. Pub/sub does not replay what was published while a subscriber was disconnected, so a
- * subscriber that lost its connection clears its whole memory layer when it subscribes again.
+ * channel; `delete(key)` and `deny(key)` publish the key there and every subscriber evicts it
+ * from its memory layer and tells its guards (`onRevoked`). Pub/sub does not replay what was
+ * published while a subscriber was disconnected, so a subscriber that lost its connection clears
+ * its whole memory layer (and tells its guards) when it subscribes again.
  *
  * SUBSCRIBE is sent on every 'ready' of the subscriber connection and its answer is waited for
  * as long as that connection lives (see `duplicateSubscriber`): a slow answer still subscribes.
@@ -11,21 +12,31 @@
  */
 import type { Redis } from 'ioredis'
 import { quitConnection, reconnectDelay } from './connection.js'
-import type { MemoryLayer } from './memory-layer.js'
+
+/** What a subscriber does with the broadcast. */
+export interface RevocationHandlers {
+  /** A key deleted or denied on some instance. */
+  revoked(key: string): void
+  /** Keys may have been missed (the subscription was lost and is back). */
+  missed(): void
+}
 
 /**
- * A subscription that evicts revoked keys from a memory layer.
+ * A subscription to revoked keys.
  *
  * @example
  * ```ts
- * const revocations = new RevocationChannel(duplicateSubscriber(redis, 200), 'bearerguard:revocations', memory)
+ * const revocations = new RevocationChannel(duplicateSubscriber(redis, 200), 'bearerguard:revocations', {
+ *   revoked: (key) => memory.delete(key),
+ *   missed: () => memory.clear(),
+ * })
  * await revocations.close(200)
  * ```
  */
 export class RevocationChannel {
   readonly #subscriber: Redis
   readonly #channel: string
-  readonly #memory: MemoryLayer
+  readonly #handlers: RevocationHandlers
   #subscribed = false
   #everSubscribed = false
   #closed = false
@@ -35,10 +46,10 @@ export class RevocationChannel {
   #failures = 0
   #retry: NodeJS.Timeout | undefined
 
-  constructor(subscriber: Redis, channel: string, memory: MemoryLayer) {
+  constructor(subscriber: Redis, channel: string, handlers: RevocationHandlers) {
     this.#subscriber = subscriber
     this.#channel = channel
-    this.#memory = memory
+    this.#handlers = handlers
     // Errors are reported once by the command connection's Reachability; here they only need
     // a listener so that ioredis does not print them.
     subscriber.on('error', () => undefined)
@@ -49,7 +60,7 @@ export class RevocationChannel {
       this.#cancelRetry() // the next 'ready' subscribes
     })
     subscriber.on('message', (channel: string, key: string) => {
-      if (channel === this.#channel) this.#memory.delete(key)
+      if (channel === this.#channel) this.#handlers.revoked(key)
     })
     if (subscriber.status === 'ready') this.#subscribe()
   }
@@ -90,7 +101,7 @@ export class RevocationChannel {
     }
     if (this.#closed || this.#subscriber.status !== 'ready') return
     // Revocations published while this instance was not subscribed were missed.
-    if (this.#everSubscribed) this.#memory.clear()
+    if (this.#everSubscribed) this.#handlers.missed()
     this.#everSubscribed = true
     this.#subscribed = true
     this.#failures = 0

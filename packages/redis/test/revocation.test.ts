@@ -77,6 +77,33 @@ describe.skipIf(!serviceAvailable('redis-server'))('with a real redis-server', (
       await waitFor(async () => (await b.get(key)) === undefined, 3_000, 'B to evict the key')
     })
 
+    it('deny on A: the entry is in Redis until its TTL, and every store’s listeners hear the key', async () => {
+      const a = await storeWith()
+      const b = await storeWith({ memory: false }) // subscribes once a listener is added
+      const heardA: Array<string | undefined> = []
+      const heardB: Array<string | undefined> = []
+      a.onRevoked((key) => heardA.push(key))
+      b.onRevoked((key) => heardB.push(key))
+      await b.ready()
+      const key = keyFor('denied-jwt')
+      await a.deny(key, { active: false }, 60_000)
+      await waitFor(() => heardB.includes(key) && heardA.includes(key), 3_000, 'the broadcast')
+      expect(await b.get(key)).toEqual({ active: false })
+      const ttl = await raw.pttl(`bearerguard:introspection:${key}`)
+      expect(ttl).toBeGreaterThan(55_000)
+      expect(ttl).toBeLessThanOrEqual(60_000)
+      await a.delete(keyFor('deleted'))
+      await waitFor(() => heardB.includes(keyFor('deleted')), 3_000, 'the delete broadcast')
+    })
+
+    it('deny checks its arguments and rejects when closed', async () => {
+      const a = await storeWith()
+      await expect(a.deny('', { active: false }, 1000)).rejects.toThrow(TypeError)
+      await expect(a.deny(keyFor('x'), { active: false }, 0)).rejects.toThrow(RangeError)
+      await a.close()
+      await expect(a.deny(keyFor('x'), { active: false }, 1000)).rejects.toThrow('closed')
+    })
+
     it('stores on another channel do not hear the revocation', async () => {
       const a = await storeWith({ channel: 'tenant-a:revocations' })
       const b = await storeWith({ channel: 'tenant-b:revocations' })
