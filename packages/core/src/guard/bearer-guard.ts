@@ -34,7 +34,8 @@ import {
 } from '../requirements/route-requirement.js'
 import { JwtDenyList, revokedTokenError } from '../revocation/jwt-deny-list.js'
 import type { Guard } from './create-guard.js'
-import { IssuerDiscovery, keySourceFor } from './issuer-keys.js'
+import { TrustedIssuers } from '../tenants/trusted-issuers.js'
+import { IssuerDiscovery } from './issuer-keys.js'
 import { TokenMiss, TokenVerifier } from './token-verifier.js'
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
@@ -50,7 +51,7 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
 export class BearerGuard implements Guard {
   readonly #settings: GuardSettings
   readonly #discovery: IssuerDiscovery
-  readonly #issuers: Map<string, TrustedIssuer>
+  readonly #issuers: TrustedIssuers
   readonly #opaque: OpaqueTokenVerifier | undefined
   readonly #tokens: TokenVerifier
   readonly #denyList: JwtDenyList
@@ -59,11 +60,11 @@ export class BearerGuard implements Guard {
   constructor(settings: GuardSettings) {
     this.#settings = settings
     this.#discovery = new IssuerDiscovery(settings.http)
-    this.#issuers = new Map(
-      [...settings.issuers].map(([iss, config]) => [
-        iss,
-        { config, keys: keySourceFor(config, settings.keys, settings.http, this.#discovery) },
-      ]),
+    this.#issuers = new TrustedIssuers(
+      settings.issuers,
+      settings.keys,
+      settings.http,
+      this.#discovery,
     )
     this.#opaque = this.#opaqueVerifier()
     this.#tokens = new TokenVerifier({
@@ -270,6 +271,7 @@ export class BearerGuard implements Guard {
     try {
       await Promise.all([
         ...[...this.#issuers.values()].map((issuer) => issuer.keys.warm()),
+        ...this.#issuers.sharedTemplateKeys().map((keys) => keys.warm()),
         introspection && !introspection.endpoint
           ? this.#discovery.endpoint(introspection.issuer, 'introspection_endpoint')
           : undefined,

@@ -72,6 +72,10 @@ export function checkJwt(
   const iss = claims.iss
   const trusted = typeof iss === 'string' ? issuers.get(iss) : undefined
   if (!trusted) throw new InvalidTokenError('Token issuer is not trusted')
+  const tenant = trusted.config.tenant
+  if (tenant !== undefined && claims.tid !== tenant) {
+    throw new InvalidTokenError('Token tenant (tid) does not match its issuer')
+  }
   const alg = checkHeader(header, trusted.config.algorithms, policy.typ)
   const required =
     policy.typ === 'strict'

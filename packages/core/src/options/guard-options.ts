@@ -128,7 +128,10 @@ export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
  * ```
  */
 export interface IssuerConfig {
-  /** The issuer identifier; a token's `iss` must equal it exactly. */
+  /**
+   * The issuer identifier; a token's `iss` must equal it exactly — or, with `{tenantid}` in it,
+   * equal it with an allowed tenant id in that segment (see `tenants`).
+   */
   issuer: string
   /** JWKS location; skips discovery for this issuer. */
   jwksUri?: string
@@ -140,6 +143,14 @@ export interface IssuerConfig {
   keys?: JWK[] | { keys: JWK[] }
   /** Shared HMAC secret for this issuer; the only way HS* algorithms are accepted. */
   secret?: string | Uint8Array
+  /**
+   * With `{tenantid}` in `issuer` (one path segment, e.g.
+   * `https://login.microsoftonline.com/{tenantid}/v2.0`): the tenants accepted, as a list of
+   * ids or a predicate. A token's tenant segment must also equal its `tid` claim. Without it
+   * every tenant is accepted, which needs a fixed `jwksUri` (or `keys`): discovery runs per
+   * tenant, only for tenants you allow.
+   */
+  tenants?: string[] | ((tenantId: string) => boolean)
 }
 
 /**

@@ -15,6 +15,12 @@ import type { BearerMethod } from '../extract/extract-token.js'
 import type { IssuerSettings } from '../jwt/issuer-settings.js'
 import type { KeySpec } from '../keys/key-spec.js'
 import {
+  allowedTenants,
+  parseTemplate,
+  TENANT_PLACEHOLDER,
+  type Tenancy,
+} from '../tenants/tenant-template.js'
+import {
   DEFAULT_ALGORITHMS,
   HMAC_ALGORITHMS,
   type GuardOptions,
@@ -98,6 +104,12 @@ const issuerConfig = z.strictObject({
   algorithms: algorithms.optional(),
   keys: jwks.optional(),
   secret: secret.optional(),
+  tenants: z
+    .union([
+      z.array(nonEmpty).min(1, 'must list at least one tenant id'),
+      fn<(tenantId: string) => boolean>(),
+    ])
+    .optional(),
 })
 
 /**
@@ -302,12 +314,19 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
   const dpop = collect(problems, () => resolveDpop(o, clockTolerance))
   // (with dpop wrong, the resource is still checked)
   const metadata = collect(problems, () =>
-    resolveResourceMetadata(o, [...issuers.keys()], bearerMethods, dpop ?? NO_DPOP),
+    resolveResourceMetadata(o, advertisedIssuers(issuers), bearerMethods, dpop ?? NO_DPOP),
   )
   // Which issuer introspection belongs to can only be checked once the issuers are right.
   const introspection = issuersRight
     ? collect(problems, () => resolveIntrospection(o, issuers))
     : undefined
+  const introspected = introspection?.introspection?.issuer
+  if (introspected !== undefined && issuers.get(introspected)?.tenancy) {
+    problems.push({
+      option: 'introspection.issuer',
+      problem: `"${introspected}" is a "${TENANT_PLACEHOLDER}" template: introspection needs one exact issuer`,
+    })
+  }
   if (problems.length > before || !dpop || !metadata || !introspection) return undefined
   const errorDescriptions = o.errorDescriptions ?? true
   return {
@@ -356,6 +375,17 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
       store: o.revocationStore,
     },
   }
+}
+
+/**
+ * The issuers RFC 9728 metadata may name: the exact ones, and the tenants of a template with an
+ * allow-list (a template with a predicate or none names no authorization server).
+ */
+function advertisedIssuers(issuers: ReadonlyMap<string, IssuerSettings>): string[] {
+  return [...issuers.values()].flatMap(({ issuer, tenancy }) => {
+    if (!tenancy) return [issuer]
+    return (tenancy.list ?? []).map((id) => `${tenancy.prefix}${id}${tenancy.suffix}`)
+  })
 }
 
 /** One issuer resolved, or undefined after adding its problems (keys and algorithms). */
@@ -410,6 +440,7 @@ function resolveIssuer(
     problems.push({ option: entry.algorithms ? `${where}.algorithms` : 'algorithms', problem })
   }
 
+  const tenancy = resolveTenancy(entry, spec, where, problems)
   const audience = entry.audience ?? o.audience
   if (!spec || problems.length > before) return undefined
   return {
@@ -417,6 +448,42 @@ function resolveIssuer(
     audiences: Array.isArray(audience) ? audience : [audience],
     algorithms,
     keys: spec,
+    ...(tenancy && { tenancy }),
+  }
+}
+
+/** A `{tenantid}` issuer's template and allow-list, or undefined (adding problems) for others. */
+function resolveTenancy(
+  entry: IssuerConfig,
+  spec: KeySpec | undefined,
+  where: string,
+  problems: Problems,
+): Tenancy | undefined {
+  if (!entry.issuer.includes(TENANT_PLACEHOLDER)) {
+    if (entry.tenants !== undefined) {
+      problems.push({
+        option: `${where}.tenants`,
+        problem: `only applies to an issuer with "${TENANT_PLACEHOLDER}" in it`,
+      })
+    }
+    return undefined
+  }
+  const template = parseTemplate(entry.issuer)
+  if (typeof template === 'string') {
+    problems.push({ option: where, problem: `"${entry.issuer}" ${template}` })
+    return undefined
+  }
+  if (spec?.kind === 'discovery' && entry.tenants === undefined) {
+    problems.push({
+      option: where,
+      problem: `"${entry.issuer}" needs "tenants" (a list or a predicate) or a fixed "jwksUri": discovery runs per tenant, only for tenants you allow`,
+    })
+    return undefined
+  }
+  return {
+    ...template,
+    allowed: allowedTenants(entry.tenants),
+    list: Array.isArray(entry.tenants) ? [...entry.tenants] : undefined,
   }
 }
 
