@@ -11,7 +11,7 @@ import type { TestIssuer } from '@bearerguard/testing'
 import { exportJWK, generateKeyPair } from 'jose'
 import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from '../adapters/harness.js'
 import { AMBIGUOUS_REQUEST_CASES } from './ambiguous-request-cases.js'
-import { ROLE_AND_CLAIM_CASES } from './role-and-claim-cases.js'
+import { REVOCATION_CASES, ROLE_AND_CLAIM_CASES, TENANT_CASES } from './authorization-cases.js'
 import { SENDER_CONSTRAINED_CASES } from './sender-constrained-cases.js'
 
 export const AUDIENCE = 'https://api.example.com'
@@ -67,6 +67,8 @@ export interface ConformanceCase {
   ref: string
   /** Guard options on top of `{ issuer, audience, jwksCooldown: 0 }`. */
   guard?: Partial<GuardOptions>
+  /** Guard options that need the case's issuer (its URL, its JWKS), merged after `guard`. */
+  guardFor?: (ctx: CaseContext) => Partial<GuardOptions>
   /** Changes to the issuer before the request (undone after the case). */
   setup?: (ctx: CaseContext) => void | Promise<void>
   request: (ctx: CaseContext) => Promise<CaseRequest>
@@ -856,6 +858,8 @@ export const CASES: ConformanceCase[] = [
   ...SENDER_CONSTRAINED_CASES,
   ...AMBIGUOUS_REQUEST_CASES,
   ...ROLE_AND_CLAIM_CASES,
+  ...TENANT_CASES,
+  ...REVOCATION_CASES,
   // ── RFC 9470 ────────────────────────────────────────────────────────────────────────────────
   {
     group: STEP_UP,

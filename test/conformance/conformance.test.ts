@@ -63,7 +63,13 @@ describe.each(ALL_ADAPTERS)('conformance on %s', (adapter, makeApp) => {
 
   async function runCase(c: ConformanceCase): Promise<void> {
     await c.setup?.(ctx)
-    const app = makeApp({ issuer: issuer.url, audience: AUDIENCE, jwksCooldown: 0, ...c.guard })
+    const app = makeApp({
+      issuer: issuer.url,
+      audience: AUDIENCE,
+      jwksCooldown: 0,
+      ...c.guard,
+      ...c.guardFor?.(ctx),
+    })
     const r = await c.request(ctx)
     const path = `${r.path ?? '/api/me'}${r.query ? `?${r.query}` : ''}`
     const send = () => {

@@ -1,5 +1,14 @@
 /** Renders docs/conformance.md from the conformance table, so the page can never drift from the tests. */
-import { CASES, describeAnswer, type ConformanceCase } from './cases.js'
+import { CASES, describeAnswer, type CaseContext, type ConformanceCase } from './cases.js'
+
+/** What `guardFor` is shown with: only the option names are printed. */
+const DOC_CONTEXT = {
+  issuer: {
+    url: 'https://as.example',
+    origin: 'https://as.example',
+    jwksUri: 'https://as.example/jwks',
+  },
+} as unknown as CaseContext
 
 const escape = (text: string) => text.replace(/\|/g, '\\|')
 
@@ -17,11 +26,9 @@ export function renderConformanceDoc(
     const rows = cases
       .filter((c) => c.group === group)
       .map((c) => {
-        const options = c.guard
-          ? Object.keys(c.guard)
-              .map((k) => `\`${k}\``)
-              .join(', ')
-          : ''
+        const options = Object.keys({ ...c.guard, ...c.guardFor?.(DOC_CONTEXT) })
+          .map((k) => `\`${k}\``)
+          .join(', ')
         return `| ${escape(c.title)} | ${escape(c.ref)} | ${options} | ${describeAnswer(c)} |`
       })
     return [
