@@ -4,6 +4,7 @@
  * discovery (allowed tenants only), and Entra ID-shaped tokens from the testing kit.
  */
 import { createTestIssuer, entraClaims, type TestIssuer } from '@bearerguard/testing'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AuthError,
@@ -115,6 +116,25 @@ describe('a {tenantid} issuer with a fixed jwksUri', () => {
     expect((await answer(guard, await tokenOf(A)))[0]).toBe(200)
     expect(await answer(guard, await tokenOf(B))).toEqual(NOT_TRUSTED)
     await expect(answer(guard, await tokenOf(C))).rejects.toThrow('a bug in the predicate')
+  })
+})
+
+describe('property: a token passes only for an allowed tenant whose tid matches', () => {
+  it('whatever the segment and the tid', async () => {
+    const guard = guardOf({ jwksUri: issuer.jwksUri, tenants: [A, B] })
+    const segment = fc.oneof(
+      fc.constantFrom(A, B, C, A.toUpperCase(), `${A}/x`, `${A}%2F`, '', '{tenantid}'),
+      fc.string({ maxLength: 40 }),
+    )
+    await fc.assert(
+      fc.asyncProperty(segment, fc.option(segment, { nil: undefined }), async (seg, tid) => {
+        const token = await tokenOf(A, { iss: `${issuer.origin}/${seg}/v2.0`, tid })
+        const [status] = await answer(guard, token)
+        const allowed = (seg === A || seg === B) && tid === seg
+        expect(status).toBe(allowed ? 200 : 401)
+      }),
+      { numRuns: 150 },
+    )
   })
 })
 
