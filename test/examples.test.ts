@@ -42,6 +42,7 @@ const cases: Array<
   ],
   ['mcp-server', 'mcp-server', 'src/main.ts', 7],
   ['multi-issuer', 'multi-issuer', 'src/main.ts', 9],
+  ['multi-tenant', 'multi-tenant', 'src/main.ts', 9],
   ['nestjs-api (tsc-compiled NestJS 12)', 'nestjs-api', 'dist/main.js', 8],
   ['introspection-redis', 'introspection-redis', 'src/main.ts', 8, 'redis-server'],
 ]
