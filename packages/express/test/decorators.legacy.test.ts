@@ -3,7 +3,14 @@ import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import express, { type Request, type Response } from 'express'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bearerAuth, Public, RequireScopes } from '../src/index.js'
+import {
+  bearerAuth,
+  Public,
+  RequireAnyRole,
+  RequireClaims,
+  RequireRoles,
+  RequireScopes,
+} from '../src/index.js'
 
 const AUDIENCE = 'https://api.example.com'
 
@@ -19,6 +26,18 @@ class OrdersController {
   @Public()
   health(_req: Request, res: Response) {
     res.json({ ok: true })
+  }
+}
+
+@RequireRoles('admin')
+class AdminController {
+  purge(_req: Request, res: Response) {
+    res.json({ purged: true })
+  }
+  @RequireClaims({ tenant: 'acme' })
+  @RequireAnyRole('ops', 'support')
+  refund(_req: Request, res: Response) {
+    res.json({ refunded: true })
   }
 }
 
@@ -41,5 +60,24 @@ describe('legacy decorators through Express', () => {
     expect((await request(app).post('/orders').set('Authorization', reader)).status).toBe(403)
     expect((await request(app).get('/orders')).status).toBe(401)
     expect((await request(app).get('/health')).status).toBe(200)
+  })
+
+  it('roles and claims, on the class and on methods', async () => {
+    const app = express()
+    const admin = new AdminController()
+    app.use(bearerAuth({ issuer: issuer.url, audience: AUDIENCE }))
+    app.get('/purge', admin.purge)
+    app.get('/refund', admin.refund)
+    const as = async (path: string, claims: Record<string, unknown>) =>
+      request(app)
+        .get(path)
+        .set('Authorization', `Bearer ${await issuer.token(claims)}`)
+    expect((await as('/purge', { roles: ['admin'] })).status).toBe(200)
+    const denied = await as('/purge', { roles: ['ops'] })
+    expect(denied.status).toBe(403)
+    expect(denied.headers['www-authenticate']).not.toContain('scope=')
+    expect((await as('/refund', { roles: ['admin', 'ops'], tenant: 'acme' })).status).toBe(200)
+    expect((await as('/refund', { roles: ['admin'], tenant: 'acme' })).status).toBe(403)
+    expect((await as('/refund', { roles: ['admin', 'ops'], tenant: 'umbrella' })).status).toBe(403)
   })
 })
