@@ -34,7 +34,7 @@ import {
 } from '../requirements/route-requirement.js'
 import { JwtDenyList, revokedTokenError } from '../revocation/jwt-deny-list.js'
 import type { Guard } from './create-guard.js'
-import { TrustedIssuers } from '../tenants/trusted-issuers.js'
+import { TrustedIssuers } from './trusted-issuers.js'
 import { IssuerDiscovery } from './issuer-keys.js'
 import { TokenMiss, TokenVerifier } from './token-verifier.js'
 

@@ -10,8 +10,8 @@ import type { IssuerSettings } from '../jwt/issuer-settings.js'
 import type { TrustedIssuer } from '../jwt/verify-jwt.js'
 import type { KeyCacheSettings } from '../keys/key-spec.js'
 import type { KeySource } from '../keys/key-source.js'
-import { IssuerDiscovery, keySourceFor } from '../guard/issuer-keys.js'
-import { tenantOf, type Tenancy } from './tenant-template.js'
+import { IssuerDiscovery, keySourceFor } from './issuer-keys.js'
+import { tenantOf, type Tenancy } from '../tenants/tenant-template.js'
 
 /** Tenants' issuers held per template at most (least recently used dropped first). */
 const TENANTS_HELD = 1_000
