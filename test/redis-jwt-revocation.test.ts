@@ -46,7 +46,11 @@ describe.skipIf(!serviceAvailable('redis-server'))('JWT revocation on a real red
   })
 
   /** One API instance: its own guard and store on the shared Redis. */
-  async function instance(): Promise<{ guard: Guard; store: RedisCacheStore; app: express.Express }> {
+  async function instance(): Promise<{
+    guard: Guard
+    store: RedisCacheStore
+    app: express.Express
+  }> {
     const store = createRedisStore({
       url: redis.url,
       keyPrefix: prefix,
