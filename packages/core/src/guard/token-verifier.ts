@@ -3,9 +3,9 @@
  * pipeline looks at each token once: {@link TokenVerifier.lookup} decides at once what the
  * caches can (a verified JWT, an introspection result held in memory) and otherwise returns
  * what it worked out (the format, the introspection cache key); {@link TokenVerifier.verifyNow}
- * decides at once a JWT whose keys are at hand (checked, then its signature with node:crypto);
- * {@link TokenVerifier.verify} goes on from there, waiting for keys or the introspection
- * endpoint, without doing any of it again.
+ * decides at once a JWT whose keys are at hand (checked, then its signature with node:crypto
+ * where the runtime has it); {@link TokenVerifier.verify} goes on from there, waiting for keys
+ * or the introspection endpoint, without doing any of it again.
  */
 import type { ClaimPath } from '../claims/claim-path.js'
 import { buildAuthInfo, type AuthInfoBase } from '../identity/build-auth-info.js'

@@ -98,7 +98,8 @@ export function checkJwt(
 /**
  * The signature check of a checked token without waiting, when its keys are at hand and
  * node:crypto can tell: the verified token, or a throw for a bad signature; undefined when
- * only {@link verifyChecked} can decide (keys to fetch or import, an HMAC secret).
+ * only {@link verifyChecked} can decide (keys to fetch or import, an HMAC secret, a runtime
+ * without a proven node:crypto).
  *
  * @example
  * ```ts
