@@ -8,6 +8,7 @@ import { isGuard, toGuard, type Guard } from '../guard/create-guard.js'
 import type { GuardOptions } from '../options/guard-options.js'
 import { checkScopeTokens } from '../scopes/scope-requirement.js'
 import { metadataPaths } from '../metadata/metadata-url.js'
+import { utf8Encode } from '../platform/utf8.js'
 import type { ProtectedResourceMetadata } from '../metadata/resource-metadata.js'
 
 /**
@@ -97,7 +98,7 @@ export function createMetadataEndpoint(
   const ok = {
     ...cors,
     'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body)),
+    'content-length': String(utf8Encode(body).byteLength),
     'cache-control': `public, max-age=${maxAge}`,
   }
   const preflight = {

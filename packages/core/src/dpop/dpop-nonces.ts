@@ -5,10 +5,15 @@
  * i.e. for between one and two `lifetime`s; the secret list allows rotating secrets (the first
  * signs, all verify).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { base64urlDecode, base64urlEncode } from '../platform/base64.js'
+import { hmacSha256 } from '../platform/hmac-sha256.js'
+import { randomBytes } from '../platform/random-bytes.js'
+import { timingSafeEqual } from '../platform/timing-safe-equal.js'
 
 const STEP_BYTES = 6
 const MAC_BYTES = 16
+/** A nonce: the step and the MAC, 22 bytes, in base64url (30 characters). */
+const NONCE = /^[A-Za-z0-9_-]{30}$/
 
 /**
  * How {@link DpopNonces} makes and checks nonces.
@@ -59,10 +64,12 @@ export class DpopNonces {
 
   /** Whether `nonce` was issued by a holder of one of the secrets in this step or the last one. */
   accepts(nonce: unknown, nowMs: number): boolean {
-    if (typeof nonce !== 'string' || nonce.length > 64) return false
-    const raw = Buffer.from(nonce, 'base64url')
-    if (raw.length !== STEP_BYTES + MAC_BYTES || raw.toString('base64url') !== nonce) return false
-    const step = raw.readUIntBE(0, STEP_BYTES)
+    if (typeof nonce !== 'string' || !NONCE.test(nonce)) return false
+    const raw = base64urlDecode(nonce)
+    // one spelling per nonce: the bits past the last byte must be zero
+    if (raw.length !== STEP_BYTES + MAC_BYTES || base64urlEncode(raw) !== nonce) return false
+    let step = 0
+    for (let i = 0; i < STEP_BYTES; i++) step = step * 256 + (raw[i] as number)
     const now = this.#step(nowMs)
     if (step !== now && step !== now - 1) return false
     const mac = raw.subarray(STEP_BYTES)
@@ -74,15 +81,15 @@ export class DpopNonces {
   }
 
   #make(step: number, secret: Uint8Array): string {
-    const head = Buffer.alloc(STEP_BYTES)
-    head.writeUIntBE(step, 0, STEP_BYTES)
-    return Buffer.concat([head, this.#mac(step, secret)]).toString('base64url')
+    const raw = new Uint8Array(STEP_BYTES + MAC_BYTES)
+    for (let i = STEP_BYTES - 1, rest = step; i >= 0; i--, rest = Math.floor(rest / 256)) {
+      raw[i] = rest % 256 // big-endian, as Buffer's writeUIntBE wrote it
+    }
+    raw.set(this.#mac(step, secret), STEP_BYTES)
+    return base64urlEncode(raw)
   }
 
-  #mac(step: number, secret: Uint8Array): Buffer {
-    return createHmac('sha256', secret)
-      .update(`bearerguard dpop nonce ${step}`)
-      .digest()
-      .subarray(0, MAC_BYTES)
+  #mac(step: number, secret: Uint8Array): Uint8Array {
+    return hmacSha256(secret, `bearerguard dpop nonce ${step}`).subarray(0, MAC_BYTES)
   }
 }

@@ -4,9 +4,10 @@
  * `DPoP`) needs the DPoP scheme and a valid proof by that key (RFC 9449 §7); a
  * certificate-bound token (`cnf["x5t#S256"]`) needs that client certificate (RFC 8705 §3).
  */
-import { createHash } from 'node:crypto'
 import { InvalidDpopProofError, InvalidTokenError } from '../errors/auth-error.js'
 import type { AuthInfoBase } from '../identity/build-auth-info.js'
+import { base64Decode } from '../platform/base64.js'
+import { sha256Base64url } from '../platform/sha256.js'
 import { headerValues, type RequestLike } from '../request/request-like.js'
 import type { DpopSettings } from './dpop-settings.js'
 import { verifyDpopProof } from './verify-proof.js'
@@ -101,7 +102,7 @@ export function checkCertificateBinding(
   if (!der || der.byteLength === 0) {
     throw new InvalidTokenError('Token is bound to a client certificate, and none was presented')
   }
-  if (createHash('sha256').update(der).digest('base64url') !== expected) {
+  if (sha256Base64url(der) !== expected) {
     throw new InvalidTokenError('Token is bound to another client certificate')
   }
 }
@@ -110,5 +111,5 @@ function certificateFromHeader(request: RequestLike, name: string): Uint8Array |
   const values = headerValues(request, name)
   if (values.length !== 1) return undefined
   const match = SF_BINARY.exec((values[0] as string).trim())
-  return match ? Buffer.from(match[1] as string, 'base64') : undefined
+  return match ? base64Decode(match[1] as string) : undefined
 }

@@ -8,7 +8,6 @@
  * `cnf.jkt`, and last (so that a proof failing any other check spends nothing) the `jti`
  * against the replay store.
  */
-import { createHash } from 'node:crypto'
 import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose'
 import {
   AuthServerUnavailableError,
@@ -17,6 +16,7 @@ import {
 } from '../errors/auth-error.js'
 import type { DpopNonces } from './dpop-nonces.js'
 import { canonical } from '../jwt/peek-jwt.js'
+import { sha256Base64url } from '../platform/sha256.js'
 import { normalizeHtu } from './normalize-htu.js'
 import type { ReplayStore } from './replay-store.js'
 
@@ -101,8 +101,7 @@ export async function verifyDpopProof(
   if (iat < now - policy.maxAge - policy.clockTolerance) {
     throw new InvalidDpopProofError('DPoP proof is too old (iat)')
   }
-  const hash = createHash('sha256').update(request.accessToken).digest('base64url')
-  if (ath !== hash) {
+  if (ath !== sha256Base64url(request.accessToken)) {
     throw new InvalidDpopProofError('DPoP proof is for another access token (ath)')
   }
   if (policy.nonces && !policy.nonces.accepts(payload.nonce, nowMs)) {
@@ -118,10 +117,7 @@ export async function verifyDpopProof(
   const ttlMs = (iat + policy.maxAge + policy.clockTolerance) * 1000 - nowMs
   let fresh: boolean
   try {
-    fresh = await policy.replayStore.claim(
-      createHash('sha256').update(`${jkt}\0${jti}`).digest('base64url'),
-      Math.max(1000, ttlMs),
-    )
+    fresh = await policy.replayStore.claim(sha256Base64url(`${jkt}\0${jti}`), Math.max(1000, ttlMs))
   } catch {
     throw new AuthServerUnavailableError('The DPoP replay store is unavailable', 1)
   }

@@ -5,6 +5,7 @@
  * Written here because no fetch wrapper offers a streamed size cap together with a custom,
  * user-supplied `fetch`.
  */
+import { unrefTimer } from '../platform/unref-timer.js'
 
 /**
  * The `fetch` signature core relies on (the platform's, or a user's).
@@ -66,7 +67,7 @@ export async function fetchText(
 ): Promise<{ status: number; text: string; headers: Headers }> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), options.timeout)
-  timer.unref?.()
+  unrefTimer(timer)
   try {
     let response: Response
     try {
@@ -139,7 +140,8 @@ async function readCapped(
   }
   if (!response.body) return ''
   const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
+  const utf8 = new TextDecoder('utf-8') // invalid sequences become U+FFFD
+  let text = ''
   let total = 0
   try {
     for (;;) {
@@ -150,7 +152,7 @@ async function readCapped(
         controller.abort()
         throw new UpstreamError('too_large', url, response.status)
       }
-      chunks.push(value)
+      text += utf8.decode(value, { stream: true })
     }
   } catch (err) {
     if (err instanceof UpstreamError) throw err
@@ -158,7 +160,7 @@ async function readCapped(
   } finally {
     reader.releaseLock()
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return text + utf8.decode()
 }
 
 async function discard(response: Response): Promise<void> {

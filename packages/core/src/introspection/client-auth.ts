@@ -3,9 +3,11 @@
  * `client_secret_basic` and `client_secret_post` (RFC 6749 §2.3.1), and `private_key_jwt`
  * (RFC 7523 §2.2) with the assertion signed by jose.
  */
-import { randomUUID } from 'node:crypto'
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
 import type { KeyObject } from 'node:crypto'
+import { base64Encode } from '../platform/base64.js'
+import { randomUUID } from '../platform/random-uuid.js'
+import { utf8Encode } from '../platform/utf8.js'
 import type { ClientAuth } from './introspection-settings.js'
 
 /** What client authentication adds to a request. */
@@ -33,9 +35,9 @@ export function clientAuthenticator(
 ): (audience: string) => Promise<ClientCredentials> {
   switch (auth.method) {
     case 'client_secret_basic': {
-      const basic = Buffer.from(
-        `${formEncode(auth.clientId)}:${formEncode(auth.clientSecret)}`,
-      ).toString('base64')
+      const basic = base64Encode(
+        utf8Encode(`${formEncode(auth.clientId)}:${formEncode(auth.clientSecret)}`),
+      )
       return async () => ({ headers: { authorization: `Basic ${basic}` }, params: {} })
     }
     case 'client_secret_post':

@@ -4,7 +4,8 @@
  * `min(ttl, exp − now)`, inactive ones `negativeTtl`; failures are never cached. A store that
  * fails or is slow is treated as a miss, so a cache outage never fails a request.
  */
-import { hash } from 'node:crypto'
+import { sha256Base64url } from '../platform/sha256.js'
+import { unrefTimer } from '../platform/unref-timer.js'
 import type { CacheStore, IntrospectionCacheEntry } from './cache-store.js'
 
 /** How long a store lookup may take before it counts as a miss. */
@@ -12,7 +13,7 @@ const STORE_TIMEOUT_MS = 250
 
 /** The cache key of `token` at `issuer`. */
 export function introspectionCacheKey(issuer: string, token: string): string {
-  return hash('sha256', `${issuer}\0${token}`, 'base64url')
+  return sha256Base64url(`${issuer}\0${token}`)
 }
 
 export interface IntrospectionCacheOptions {
@@ -95,13 +96,13 @@ export class IntrospectionCache {
   }
 
   async #lookup(key: string): Promise<IntrospectionCacheEntry | undefined> {
-    let timer: NodeJS.Timeout | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     try {
       return await Promise.race([
         this.#options.store.get(key),
         new Promise<undefined>((resolve) => {
           timer = setTimeout(resolve, STORE_TIMEOUT_MS, undefined)
-          timer.unref()
+          unrefTimer(timer)
         }),
       ])
     } catch {

@@ -6,6 +6,7 @@
  * signature over the very same bytes has been verified.
  */
 import { InvalidTokenError } from '../errors/auth-error.js'
+import { base64urlDecode } from '../platform/base64.js'
 
 /** A JWS split and decoded, not yet verified. */
 export interface PeekedJwt {
@@ -78,7 +79,7 @@ for (const [i, ch] of [
  * alphabet, no padding, no length that leaves a lone character, and zero in the bits of the
  * last character that encode no byte — the one spelling that decodes to these bytes.
  */
-function decodePart(part: string): Buffer | undefined {
+function decodePart(part: string): Uint8Array | undefined {
   if (!BASE64URL.test(part)) return undefined
   const tail = part.length % 4
   if (tail === 1) return undefined
@@ -86,10 +87,10 @@ function decodePart(part: string): Buffer | undefined {
     const last = VALUE[part.charCodeAt(part.length - 1)] as number
     if ((last & (tail === 2 ? 0x0f : 0x03)) !== 0) return undefined
   }
-  return Buffer.from(part, 'base64url')
+  return base64urlDecode(part)
 }
 
-function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
+function parseObject(bytes: Uint8Array): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(utf8.decode(bytes))
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined

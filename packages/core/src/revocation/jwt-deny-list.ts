@@ -6,10 +6,10 @@
  * every instance and broadcasts them (`CacheStore.deny` / `onRevoked`), and a token this
  * instance verifies afresh is looked up there first.
  */
-import { hash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { AuthServerUnavailableError, InvalidTokenError } from '../errors/auth-error.js'
 import { MemoryCacheStore, type CacheStore } from '../introspection/cache-store.js'
+import { sha256Base64url } from '../platform/sha256.js'
 
 /** Prefix of deny keys in the cache store, apart from introspection keys. */
 export const DENY_KEY_PREFIX = 'jwt-deny:'
@@ -67,7 +67,7 @@ export class JwtDenyList {
   keyOf(issuer: string, claims: Readonly<Record<string, unknown>>, token: string): string {
     const jti = Object.hasOwn(claims, 'jti') ? claims.jti : undefined
     const id = typeof jti === 'string' && jti !== '' ? `jti\n${issuer}\n${jti}` : `token\n${token}`
-    return DENY_KEY_PREFIX + hash('sha256', id, 'base64url')
+    return DENY_KEY_PREFIX + sha256Base64url(id)
   }
 
   /** Denied as far as this process knows (no waiting): for tokens held verified in memory. */
