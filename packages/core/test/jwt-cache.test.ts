@@ -37,7 +37,10 @@ const verifications = () =>
 const AUDIENCE = 'https://api.example.com'
 let issuer: TestIssuer
 beforeAll(async () => {
-  overrideNodeBuiltins({ ...nodeBuiltins(), crypto: { ...crypto, verify } as typeof crypto })
+  overrideNodeBuiltins({
+    ...nodeBuiltins(),
+    crypto: { ...crypto, verify } as unknown as typeof crypto,
+  })
   await signatureFastPath().tested() // its known signatures are not the tokens counted here
   expect(signatureFastPath().proven?.has('RS256')).toBe(true)
   issuer = await createTestIssuer({ audience: AUDIENCE })
