@@ -1,10 +1,11 @@
 /** The parts of sender-constrained tokens: htu normalisation, nonces, the replay store, mTLS binding. */
 import { createHash } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DpopNonces } from '../src/dpop/dpop-nonces.js'
 import { normalizeHtu } from '../src/dpop/normalize-htu.js'
 import { MemoryReplayStore } from '../src/dpop/replay-store.js'
 import { checkCertificateBinding } from '../src/dpop/sender-constraint.js'
+import type { AuthInfo } from '../src/identity/auth-info.js'
 import { buildAuthInfo } from '../src/identity/build-auth-info.js'
 import { createGuard } from '../src/guard/create-guard.js'
 import { peerCertificate, type RequestLike } from '../src/request/request-like.js'
@@ -59,6 +60,32 @@ describe('DpopNonces', () => {
     const rotated = new DpopNonces({ secrets: [new Uint8Array(32).fill(1), secret], lifetime: 300 })
     expect(rotated.accepts(old.current(t0), t0)).toBe(true)
     expect(rotated.current(t0)).not.toBe(old.current(t0))
+  })
+})
+
+describe('DpopNonces with a random secret', () => {
+  it('makes its secret when first needed, not when the guard is created (Workers refuse random values at global scope)', () => {
+    const random = vi.spyOn(globalThis.crypto, 'getRandomValues')
+    try {
+      const guard = createGuard({
+        issuer: 'https://as.example.com',
+        audience: 'https://api.example.com',
+        dpop: { nonce: true },
+      })
+      const nonces = new DpopNonces({ secrets: 'random', lifetime: 300 })
+      expect(random).not.toHaveBeenCalled()
+      const nonce = nonces.current(Date.now())
+      expect(random).toHaveBeenCalledOnce()
+      expect(nonces.accepts(nonce, Date.now())).toBe(true)
+      expect(new DpopNonces({ secrets: 'random', lifetime: 300 }).accepts(nonce, Date.now())).toBe(
+        false,
+      )
+      expect(guard.responseHeaders({ scheme: 'DPoP', tokenSource: 'header' } as AuthInfo)).toEqual({
+        'dpop-nonce': expect.stringMatching(/^[A-Za-z0-9_-]{30}$/),
+      })
+    } finally {
+      random.mockRestore()
+    }
   })
 })
 

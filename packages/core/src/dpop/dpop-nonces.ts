@@ -24,8 +24,12 @@ const NONCE = /^[A-Za-z0-9_-]{30}$/
  * ```
  */
 export interface DpopNonceOptions {
-  /** Secrets (≥ 32 bytes each); the first signs new nonces, every one is accepted. */
-  secrets: readonly Uint8Array[]
+  /**
+   * Secrets (≥ 32 bytes each); the first signs new nonces, every one is accepted. `'random'`:
+   * one random secret of this instance, made when it is first needed (Workers refuse random
+   * values at global scope, where a guard is often created).
+   */
+  secrets: readonly Uint8Array[] | 'random'
   /** Seconds per time step. */
   lifetime: number
 }
@@ -39,7 +43,7 @@ export interface DpopNonceOptions {
  * ```
  */
 export class DpopNonces {
-  readonly #secrets: readonly Uint8Array[]
+  #secrets: readonly Uint8Array[] | 'random'
   readonly #lifetimeMs: number
   #cached: { step: number; nonce: string } | undefined
 
@@ -57,7 +61,7 @@ export class DpopNonces {
   current(nowMs: number): string {
     const step = this.#step(nowMs)
     if (this.#cached?.step !== step) {
-      this.#cached = { step, nonce: this.#make(step, this.#secrets[0] as Uint8Array) }
+      this.#cached = { step, nonce: this.#make(step, this.#keys()[0] as Uint8Array) }
     }
     return this.#cached.nonce
   }
@@ -73,7 +77,12 @@ export class DpopNonces {
     const now = this.#step(nowMs)
     if (step !== now && step !== now - 1) return false
     const mac = raw.subarray(STEP_BYTES)
-    return this.#secrets.some((secret) => timingSafeEqual(mac, this.#mac(step, secret)))
+    return this.#keys().some((secret) => timingSafeEqual(mac, this.#mac(step, secret)))
+  }
+
+  #keys(): readonly Uint8Array[] {
+    if (this.#secrets === 'random') this.#secrets = [DpopNonces.randomSecret()]
+    return this.#secrets
   }
 
   #step(nowMs: number): number {

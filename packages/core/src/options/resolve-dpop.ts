@@ -40,7 +40,7 @@ function resolveNonces(
 ): DpopNonces | undefined {
   if (nonce === undefined || nonce === false) return undefined
   if (nonce === true) {
-    return new DpopNonces({ secrets: [DpopNonces.randomSecret()], lifetime: 300 })
+    return new DpopNonces({ secrets: 'random', lifetime: 300 })
   }
   const list = Array.isArray(nonce.secret) ? nonce.secret : [nonce.secret]
   if (list.length === 0) {
