@@ -21,6 +21,7 @@ export default defineConfig({
       project('express', 'packages/express/test/**/*.test.ts'),
       project('koa', 'packages/koa/test/**/*.test.ts'),
       project('fastify', 'packages/fastify/test/**/*.test.ts'),
+      project('hono', 'packages/hono/test/**/*.test.ts'),
       project('testing', 'packages/testing/test/**/*.test.ts'),
       project('redis', 'packages/redis/test/**/*.test.ts'),
       project('gateway', 'packages/gateway/test/**/*.test.ts'),

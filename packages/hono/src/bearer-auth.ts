@@ -1,0 +1,75 @@
+/** `bearerAuth()`: the Hono middleware that authenticates every request it sees. */
+import { toGuard, type AuthInfo, type Guard, type GuardOrOptions } from '@bearerguard/core'
+import { checkRequest, rememberGuard } from '@bearerguard/core/adapter'
+import type { Context, MiddlewareHandler, Next } from 'hono'
+import { rejection } from './rejection.js'
+import type { BearerAuthEnv } from './auth-variables.js'
+import { toRequestLike } from './to-request-like.js'
+
+const FORM = 'application/x-www-form-urlencoded'
+
+/**
+ * Authenticates the request, sets `c.get('auth')` (the caller's `AuthInfo`; undefined for an
+ * anonymous request to an `optional` guard) and adds the headers the guard asks for to the
+ * response (`Cache-Control: private` for a query token, `DPoP-Nonce`). A rejection is thrown
+ * as an {@link AuthException} — Hono's `HTTPException`, answered with status,
+ * `WWW-Authenticate` / `Retry-After` and the RFC 6750 JSON body — so your `app.onError`
+ * receives it first. A token the guard has verified before is decided without waiting. A
+ * form-encoded body (`application/x-www-form-urlencoded`, where RFC 6750 §2.2 tokens travel)
+ * is read first, through Hono's body cache, so your handler can still read it.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono()
+ * app.use('/api/*', bearerAuth({ issuer: 'https://as.example.com', audience: 'https://api.example.com' }))
+ * app.get('/api/me', (c) => c.json({ sub: c.get('auth')?.subject }))
+ * ```
+ */
+export function bearerAuth(guardOrOptions: GuardOrOptions): MiddlewareHandler<BearerAuthEnv> {
+  const guard = toGuard(guardOrOptions)
+  const authenticate = (c: Context, next: Next, body: unknown): Promise<void> =>
+    checkRequest(
+      guard,
+      toRequestLike(c, body),
+      (auth) => {
+        c.set('auth', auth)
+        return auth ? withResponseHeaders(guard, auth, c, next) : next()
+      },
+      (error) => {
+        throw rejection(error)
+      },
+    ) as Promise<void>
+  return function bearerAuth(c, next) {
+    rememberGuard(c, guard)
+    if (!isForm(c)) return authenticate(c, next, undefined)
+    return formBody(c).then((body) => authenticate(c, next, body))
+  }
+}
+
+/** Goes on, then adds the guard's headers for `auth` to whatever response the route made. */
+function withResponseHeaders(guard: Guard, auth: AuthInfo, c: Context, next: Next): Promise<void> {
+  const headers = guard.responseHeaders(auth)
+  for (const _ in headers) {
+    return next().then(() => {
+      for (const name in headers) c.header(name, headers[name])
+    })
+  }
+  return next()
+}
+
+/** A form-encoded request (whose body may hold a token). */
+function isForm(c: Context): boolean {
+  const type = c.req.raw.headers.get('content-type')
+  return type !== null && type.slice(0, FORM.length).toLowerCase() === FORM
+}
+
+/** The form's fields, a field sent several times as a list (which the guard refuses). */
+async function formBody(c: Context): Promise<Record<string, unknown>> {
+  const form = await c.req.formData()
+  const body: Record<string, unknown> = {}
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name)
+    body[name] = values.length === 1 ? values[0] : values
+  }
+  return body
+}
