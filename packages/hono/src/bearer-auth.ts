@@ -1,7 +1,15 @@
 /** `bearerAuth()`: the Hono middleware that authenticates every request it sees. */
-import { toGuard, type AuthInfo, type Guard, type GuardOrOptions } from '@bearerguard/core'
+import {
+  InvalidRequestError,
+  toGuard,
+  type AuthInfo,
+  type Guard,
+  type GuardOrOptions,
+} from '@bearerguard/core'
 import { checkRequest, rememberGuard } from '@bearerguard/core/adapter'
 import type { Context, MiddlewareHandler, Next } from 'hono'
+import { ambiguousTarget } from './ambiguous-target.js'
+import { AuthException } from './auth-exception.js'
 import { rejection } from './rejection.js'
 import type { BearerAuthEnv } from './auth-variables.js'
 import { toRequestLike } from './to-request-like.js'
@@ -16,7 +24,9 @@ const FORM = 'application/x-www-form-urlencoded'
  * `WWW-Authenticate` / `Retry-After` and the RFC 6750 JSON body — so your `app.onError`
  * receives it first. A token the guard has verified before is decided without waiting. A
  * form-encoded body (`application/x-www-form-urlencoded`, where RFC 6750 §2.2 tokens travel)
- * is read first, through Hono's body cache, so your handler can still read it.
+ * is read first, through Hono's body cache, so your handler can still read it. On Node, a path
+ * the runtime read differently from how it was sent (an encoded dot segment) is refused with
+ * 400 `invalid_request`.
  *
  * @example
  * ```ts
@@ -41,6 +51,8 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): MiddlewareHandler<Be
     ) as Promise<void>
   return function bearerAuth(c, next) {
     rememberGuard(c, guard)
+    const ambiguous = ambiguousTarget(c)
+    if (ambiguous) throw new AuthException(new InvalidRequestError(ambiguous))
     if (!isForm(c)) return authenticate(c, next, undefined)
     return formBody(c).then((body) => authenticate(c, next, body))
   }

@@ -4,7 +4,9 @@ import { peerCertificate, withRepeatedCredentials } from '@bearerguard/core/adap
 import type { Context } from 'hono'
 
 /** What `@hono/node-server` puts in `c.env` (its `HttpBindings`): the Node request. */
-interface NodeIncoming {
+export interface NodeIncoming {
+  /** The request target as sent. */
+  url?: string
   rawHeaders: readonly string[]
   socket: unknown
 }
@@ -57,7 +59,7 @@ export function toRequestLike(c: Context, body?: unknown): RequestLike {
 }
 
 /** The Node request `@hono/node-server` passes as `c.env.incoming`, if this is one. */
-function nodeIncoming(env: unknown): NodeIncoming | undefined {
+export function nodeIncoming(env: unknown): NodeIncoming | undefined {
   const incoming = (env as { incoming?: Partial<NodeIncoming> } | undefined)?.incoming
   return incoming && Array.isArray(incoming.rawHeaders) ? (incoming as NodeIncoming) : undefined
 }

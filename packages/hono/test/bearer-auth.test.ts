@@ -94,6 +94,22 @@ describe('bearerAuth', () => {
     expect(res.headers['www-authenticate']).toContain('error="invalid_request"')
   })
 
+  it('a path Node’s URL parser read differently from how it was sent (an encoded dot segment): 400', async () => {
+    const app = apiWith(options(), (a) => {
+      a.get('/api/admin', (c) => c.json({ admin: true }))
+      a.get('/api/files/:id', (c) => c.json({ id: c.req.param('id') }))
+    })
+    const token = await bearer()
+    const dots = await request(app).get('/api/me/%2e%2e/admin').set('Authorization', token)
+    expect(dots.status).toBe(400)
+    expect(dots.body.error).toBe('invalid_request')
+    // an escape the runtime keeps as sent is not ambiguous: routed as Hono reads it
+    const slash = await request(app).get('/api/files/a%2Fb').set('Authorization', token)
+    expect(slash.body).toEqual({ id: 'a/b' })
+    // a plain dot segment is resolved, and the route it names keeps its protection
+    expect((await request(app).get('/api/x/../admin')).status).toBe(401)
+  })
+
   it('works through app.request() too (no Node bindings: a Web Request only)', async () => {
     const app = new Hono()
     app.use('/api/*', bearerAuth(options()))
