@@ -30,6 +30,7 @@ import { HWK_ACR, MFA_ACR, RECENT_MAX_AGE } from './step-up-routes.js'
 import { emailVerified, ROLE, TENANT_CLAIMS } from './role-routes.js'
 import { fastifyApp } from './fastify-app.js'
 import { gatewayApp } from './gateway-app.js'
+import { honoApp } from './hono-app.js'
 import { nestExpressApp, nestFastifyApp } from './nest-apps.js'
 
 export const AUDIENCE = 'https://api.example.com'
@@ -154,6 +155,7 @@ export const ALL_ADAPTERS: Array<[string, MakeApp]> = [
   koa3App,
   ['Koa 2', koaApp(Koa2 as unknown as typeof Koa3)],
   ['Fastify 5', fastifyApp],
+  ['Hono 4', honoApp],
   ['NestJS 12 (express)', nestExpressApp],
   ['NestJS 12 (fastify)', nestFastifyApp],
   ['gateway', gatewayApp],
@@ -164,5 +166,6 @@ export const LATEST_ADAPTERS: Array<[string, MakeApp]> = [
   express5App,
   koa3App,
   ['Fastify 5', fastifyApp],
+  ['Hono 4', honoApp],
   ['gateway', gatewayApp],
 ]
