@@ -11,7 +11,7 @@ import type { Context, MiddlewareHandler, Next } from 'hono'
 import { ambiguousTarget } from './ambiguous-target.js'
 import { AuthException } from './auth-exception.js'
 import { rejection } from './rejection.js'
-import type { BearerAuthEnv } from './auth-variables.js'
+import './auth-variables.js'
 import { toRequestLike } from './to-request-like.js'
 
 const FORM = 'application/x-www-form-urlencoded'
@@ -35,7 +35,7 @@ const FORM = 'application/x-www-form-urlencoded'
  * app.get('/api/me', (c) => c.json({ sub: c.get('auth')?.subject }))
  * ```
  */
-export function bearerAuth(guardOrOptions: GuardOrOptions): MiddlewareHandler<BearerAuthEnv> {
+export function bearerAuth(guardOrOptions: GuardOrOptions): MiddlewareHandler {
   const guard = toGuard(guardOrOptions)
   const authenticate = (c: Context, next: Next, body: unknown): Promise<void> =>
     checkRequest(
@@ -58,15 +58,21 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): MiddlewareHandler<Be
   }
 }
 
-/** Goes on, then adds the guard's headers for `auth` to whatever response the route made. */
+/**
+ * Goes on, then adds the guard's headers for `auth` (usually none) to whatever response the
+ * route made — a `Response` a handler returned itself included.
+ */
 function withResponseHeaders(guard: Guard, auth: AuthInfo, c: Context, next: Next): Promise<void> {
   const headers = guard.responseHeaders(auth)
-  for (const _ in headers) {
-    return next().then(() => {
-      for (const name in headers) c.header(name, headers[name])
-    })
-  }
-  return next()
+  if (isEmpty(headers)) return next()
+  return next().then(() => {
+    for (const name in headers) c.header(name, headers[name])
+  })
+}
+
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false
+  return true
 }
 
 /** A form-encoded request (whose body may hold a token). */

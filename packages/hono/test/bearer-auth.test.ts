@@ -136,6 +136,30 @@ describe('bearerAuth', () => {
     await guard.close()
   })
 
+  it('keeps the sync path sync: a token verified before goes on within the call', async () => {
+    const guard = createGuard(options())
+    const middleware = bearerAuth(guard)
+    const wentOn: boolean[] = []
+    const app = new Hono()
+    app.use('/api/*', async (c, next) => {
+      let called = false
+      const pending = middleware(c, async () => {
+        called = true
+      })
+      wentOn.push(called) // before anything was awaited
+      await pending
+      return next()
+    })
+    app.get('/api/me', (c) => c.json({ subject: c.get('auth')?.subject }))
+    const token = await bearer()
+    for (let i = 0; i < 2; i++) {
+      const res = await request(listen(app)).get('/api/me').set('Authorization', token)
+      expect(res.body).toEqual({ subject: 'alice' })
+    }
+    expect(wentOn).toEqual([false, true]) // the first verifies the signature, the second does not wait
+    await guard.close()
+  })
+
   it('optional: no token → c.get("auth") undefined; a requirement then answers 401', async () => {
     const app = apiWith({ ...options(), optional: true }, (a) => {
       a.get('/api/me', (c) => c.json({ auth: c.get('auth') ?? null }))
