@@ -29,7 +29,13 @@ import {
   type SlotRecord,
   type Workload,
 } from './lib/summary.js'
-import { badSignatureTokens, opaqueTokens, validToken, validTokens } from './lib/tokens.js'
+import {
+  badSignatureTokens,
+  opaqueTokens,
+  TOKEN_HEADER,
+  validToken,
+  validTokens,
+} from './lib/tokens.js'
 
 const AUDIENCE = 'https://orders.bench.example'
 const POOL_SIZE = 1_000
@@ -245,7 +251,10 @@ async function main(): Promise<void> {
     const pool = await validTokens(issuer, POOL_SIZE, 'pool-user')
     const checkTokens = {
       valid: same,
-      noScope: await issuer.token({ sub: 'no-scope', scope: 'orders:write' }),
+      noScope: await issuer.token(
+        { sub: 'no-scope', scope: 'orders:write' },
+        { header: TOKEN_HEADER },
+      ),
       badSignature: badSignatureTokens(same, 1)[0] as string,
       opaque: await issuer.opaqueToken({ sub: 'opaque-check', scope: 'orders:read' }),
     }

@@ -1,6 +1,6 @@
 /** The contenders: one server file each under bench/servers/, grouped by framework family. */
 
-export type Family = 'express' | 'koa' | 'fastify' | 'nestjs' | 'http'
+export type Family = 'express' | 'koa' | 'fastify' | 'nestjs' | 'hono' | 'http'
 
 export interface Contender {
   /** Name used in --only, tables and results.json; also the server file's name. */
@@ -50,6 +50,15 @@ export const CONTENDERS: readonly Contender[] = [
     description: 'NestJS 12 on platform-express, no authentication (baseline of the NestJS family)',
   },
   {
+    name: 'bare-hono',
+    family: 'hono',
+    bare: true,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      'Hono 4 on Node (@hono/node-server), no authentication (baseline of the Hono family)',
+  },
+  {
     name: 'bare-http',
     family: 'http',
     bare: true,
@@ -92,6 +101,15 @@ export const CONTENDERS: readonly Contender[] = [
     cachesTokens: true,
     description:
       "@bearerguard/nestjs: BearerguardModule.forRoot({ issuer, audience, introspection }) + @RequireScopes('orders:read') on the controller (NestJS 12, platform-express)",
+  },
+  {
+    name: 'bearerguard-hono',
+    family: 'hono',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      "@bearerguard/hono: bearerAuth({ issuer, audience, introspection }) + requireScopes('orders:read') (Hono 4 on @hono/node-server)",
   },
   {
     name: 'bearerguard-gateway',
@@ -146,6 +164,15 @@ export const CONTENDERS: readonly Contender[] = [
     cachesTokens: false,
     description:
       "@nestjs/passport + passport-jwt with jwks-rsa (passportJwtSecret), AuthGuard('jwt'), scope checked by hand (NestJS 12, platform-express)",
+  },
+  {
+    name: 'hono-jwk',
+    family: 'hono',
+    bare: false,
+    introspection: false,
+    cachesTokens: false,
+    description:
+      "Hono's own hono/jwk: jwk({ jwks_uri, alg: ['RS256'], verification: { iss, aud } }) (no key cache: the JWKS is fetched per request); scope checked by hand",
   },
   {
     name: 'jose-http',

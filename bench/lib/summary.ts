@@ -192,6 +192,7 @@ export function evaluateTargets(rows: readonly SummaryRow[]): TargetResult[] {
       ['koa', 0.6],
       ['fastify', 0.6],
       ['nestjs', 0.8],
+      ['hono', 0.6],
     ] as const) {
       const name = `bearerguard-${adapter}`
       check(`${workload}: ${name} ÷ ${bareOf(adapter)}, req/s`, `≥ ${min}`, () =>

@@ -3,9 +3,15 @@ import { base64url, type TestIssuer } from '@bearerguard/testing'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { SCOPE } from '../servers/common.js'
 
+/**
+ * The JWS header type of every benchmark token: `JWT`, as Auth0, Entra ID and Keycloak sign
+ * theirs, and accepted by every contender (Hono's `hono/jwk` refuses RFC 9068's `at+jwt`).
+ */
+export const TOKEN_HEADER = { typ: 'JWT' } as const
+
 /** A valid access token for GET /orders (scope orders:read), signed RS256 by the test issuer. */
 export function validToken(issuer: TestIssuer, sub: string): Promise<string> {
-  return issuer.token({ sub, scope: SCOPE })
+  return issuer.token({ sub, scope: SCOPE }, { header: TOKEN_HEADER })
 }
 
 /** `count` distinct valid tokens, signed one after another; `onProgress` every 5,000. */
