@@ -164,6 +164,16 @@ describe.each(RUNTIMES)('the Hono app on %s', (runtime) => {
     expect(await res.json()).toEqual({ subject: 'alice', scopes: ['orders:read'], format: 'jwt' })
   })
 
+  it('keeps its keys between requests (on workerd: as long as the isolate lives)', async () => {
+    expect((await get(await valid())).status).toBe(200)
+    issuer.resetCounts()
+    for (let i = 0; i < 5; i++) {
+      expect((await get(await valid({ sub: `user-${i}` }))).status).toBe(200)
+    }
+    expect(issuer.requestCount('jwks')).toBe(0)
+    expect(issuer.requestCount('discovery')).toBe(0)
+  })
+
   it('no token, expired, forged, another audience: 401 with the RFC 6750 challenge', async () => {
     const none = await get()
     expect(none.status).toBe(401)
