@@ -70,14 +70,21 @@ function launch(
   env: NodeJS.ProcessEnv,
   url?: string,
 ): Promise<Running> {
-  const child = spawn(command, args, { env, cwd: packed.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  // a process group of its own: npm's deno and workerd commands are wrappers around the real
+  // binary, and stopping the group stops both
+  const child = spawn(command, args, {
+    env,
+    cwd: packed.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
   let output = ''
   const collect = (chunk: Buffer) => (output += chunk.toString('utf8'))
   child.stdout?.on('data', collect)
   child.stderr?.on('data', collect)
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
-      child.kill('SIGKILL')
+      stop(child, 'SIGKILL')
       reject(new Error(`${command} ${args.join(' ')}: ${why}\n${output}`))
     }
     const timer = setTimeout(() => fail('did not start within 30 s'), 30_000)
@@ -104,6 +111,15 @@ function launch(
       })
     }
   })
+}
+
+/** Stops a runtime and whatever it started (its process group). */
+function stop(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal)
+  } catch {
+    // already gone
+  }
 }
 
 function workerdConfig(port: number, nodejsCompat: boolean): string {
@@ -143,7 +159,7 @@ describe.each(RUNTIMES)('the Hono app on %s', (runtime) => {
     running = await start(runtime)
   }, 60_000)
   afterAll(() => {
-    running?.process.kill('SIGTERM')
+    if (running) stop(running.process, 'SIGTERM')
   })
 
   const get = (token?: string) =>
