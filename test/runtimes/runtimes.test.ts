@@ -7,7 +7,7 @@
  */
 import { createTestIssuer, type TestIssuer } from '@bearerguard/testing'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -22,7 +22,10 @@ beforeAll(async () => {
   packed = await buildPackedApp()
   issuer = await createTestIssuer({ audience: AUDIENCE, tokenTtl: 600 })
 }, 120_000)
-afterAll(() => issuer?.close())
+afterAll(async () => {
+  await issuer?.close()
+  if (packed) rmSync(packed.dir, { recursive: true, force: true })
+})
 
 /** A started runtime: its base URL and its process. */
 interface Running {
