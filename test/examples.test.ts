@@ -41,6 +41,7 @@ const cases: Array<
     'nginx',
   ],
   ['mcp-server', 'mcp-server', 'src/main.ts', 7],
+  ['mcp-hono', 'mcp-hono', 'src/main.ts', 8],
   ['multi-issuer', 'multi-issuer', 'src/main.ts', 9],
   ['multi-tenant', 'multi-tenant', 'src/main.ts', 9],
   ['nestjs-api (tsc-compiled NestJS 12)', 'nestjs-api', 'dist/main.js', 8],
