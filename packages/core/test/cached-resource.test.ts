@@ -180,3 +180,102 @@ describe('CachedResource', () => {
     expect(r.breaker.state).toBe('closed')
   })
 })
+
+describe('CachedResource with a recall (a value loaded elsewhere)', () => {
+  /** A resource whose loads count, and whose recall answers `recalled` (changeable). */
+  function recalling(start?: { value: string; loadedAt: number }) {
+    const c = clock()
+    const state = { loads: 0, recalls: 0, fail: false, recalled: start, taken: [] as string[] }
+    const r = new CachedResource(
+      async () => {
+        state.loads++
+        if (state.fail) throw new Error('down')
+        return `loaded ${state.loads}`
+      },
+      {
+        ...opts,
+        now: c.now,
+        recall: async () => {
+          state.recalls++
+          return state.recalled
+        },
+        onValue: (value) => state.taken.push(value),
+      },
+    )
+    return { r, c, state }
+  }
+
+  it('takes a value younger than maxAge without loading, keeping its age', async () => {
+    const { r, c, state } = recalling()
+    state.recalled = { value: 'elsewhere', loadedAt: c.now() - 600 }
+    expect(await r.get()).toBe('elsewhere')
+    expect(state.loads).toBe(0)
+    expect(r.loadedAt).toBe(c.now() - 600)
+    expect(state.taken).toEqual(['elsewhere'])
+    c.advance(500) // 1100 ms old: refreshed in the background, the recall asked first
+    expect(await r.get()).toBe('elsewhere')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(state.recalls).toBe(2)
+    expect(await r.get()).toBe('loaded 1') // the recalled value was not newer than the one held
+  })
+
+  it('loads over a value older than maxAge, and takes it only when the load fails', async () => {
+    const { r, c, state } = recalling()
+    state.recalled = { value: 'elsewhere', loadedAt: c.now() - 2000 }
+    expect(await r.get()).toBe('loaded 1')
+    const fresh = recalling()
+    fresh.state.recalled = { value: 'elsewhere', loadedAt: fresh.c.now() - 2000 }
+    fresh.state.fail = true
+    expect(await fresh.r.get()).toBe('elsewhere')
+    expect(fresh.r.failedAt).toBe(fresh.c.now())
+    expect(fresh.r.loadedAt).toBe(fresh.c.now() - 2000)
+  })
+
+  it('ignores a value older than staleAfter, one with no usable time, and a recall that throws', async () => {
+    for (const recalled of [
+      { value: 'old', loadedAt: 1_000_000 - 6000 },
+      { value: 'no time', loadedAt: Number.NaN },
+    ]) {
+      const { r, state } = recalling(recalled)
+      state.fail = true
+      await expect(r.get()).rejects.toThrow('down')
+    }
+    const c = clock()
+    const r = new CachedResource(async () => 'loaded', {
+      ...opts,
+      now: c.now,
+      recall: () => {
+        throw new Error('store down')
+      },
+    })
+    expect(await r.get()).toBe('loaded')
+  })
+
+  it('counts a value from the future as loaded now', async () => {
+    const { r, c, state } = recalling({ value: 'ahead', loadedAt: 1_000_000 + 30_000 })
+    expect(await r.get()).toBe('ahead')
+    expect(r.loadedAt).toBe(c.now())
+    expect(state.loads).toBe(0)
+  })
+
+  it('a fresh reload never asks the recall; one that joins a recalling flight loads after it', async () => {
+    const { r, c, state } = recalling()
+    state.recalled = { value: 'elsewhere', loadedAt: c.now() }
+    expect(await r.reload({ fresh: true })).toBe('loaded 1')
+    expect(state.recalls).toBe(0)
+
+    const other = recalling({ value: 'elsewhere', loadedAt: 1_000_000 })
+    const [plain, fresh] = await Promise.all([other.r.reload(), other.r.reload({ fresh: true })])
+    expect(plain).toBe('elsewhere')
+    expect(fresh).toBe('loaded 1')
+    expect(other.state.loads).toBe(1)
+    expect(other.state.taken).toEqual(['elsewhere', 'loaded 1'])
+  })
+
+  it('without a recall, a fresh reload is a plain one', async () => {
+    let loads = 0
+    const r = new CachedResource(async () => ++loads, opts)
+    const both = await Promise.all([r.reload(), r.reload({ fresh: true })])
+    expect(both).toEqual([1, 1])
+  })
+})
