@@ -42,6 +42,7 @@ export {
   type CacheStore,
   type IntrospectionCacheEntry,
 } from './introspection/cache-store.js'
+export type { JwksStore, JwksStoreEntry } from './keys/jwks-store.js'
 export {
   assertScopesDeclared,
   declaredScopes,

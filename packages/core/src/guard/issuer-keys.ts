@@ -10,6 +10,7 @@ import { isUpstreamFailure } from '../http/is-upstream-failure.js'
 import { discover, type AuthorizationServerMetadata } from '../keys/discovery.js'
 import type { KeySource } from '../keys/key-source.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
+import { jwksStoreKey } from '../keys/jwks-store.js'
 import { RemoteKeySet } from '../keys/remote-key-set.js'
 import { SecretKeySource, StaticKeySet } from '../keys/static-key-sources.js'
 import type { IssuerSettings } from '../jwt/issuer-settings.js'
@@ -79,11 +80,14 @@ export function keySourceFor(
     case 'jwks':
     case 'discovery': {
       const uri = spec.kind === 'jwks' ? spec.uri : undefined
+      // a discovered set is stored under its issuer, so a new process need not discover first
+      const storeKey = () => jwksStoreKey(uri ? { jwksUri: uri } : { issuer: issuer.issuer })
       return new RemoteKeySet(async () => uri ?? discovery.endpoint(issuer.issuer, 'jwks_uri'), {
         http,
         cooldown: keys.cooldownMs,
         maxAge: keys.maxAgeMs,
         staleWindow: keys.staleWindowMs,
+        store: keys.store && { store: keys.store, key: storeKey() },
       })
     }
   }

@@ -1,5 +1,6 @@
 /** Where one trusted issuer's keys come from, as the options resolved it. */
 import type { JSONWebKeySet } from 'jose'
+import type { JwksStore } from './jwks-store.js'
 
 /**
  * An issuer's key source: its discovery document's `jwks_uri`, a JWKS URL, static keys, or a
@@ -19,7 +20,7 @@ export type KeySpec =
 /**
  * How a remote key set is kept: fetched again for an unknown `kid` at most once per
  * `cooldownMs`, refreshed in the background after `maxAgeMs`, used for `staleWindowMs` while its
- * endpoint cannot be reached.
+ * endpoint cannot be reached; shared with other processes through `store`, when there is one.
  *
  * @example
  * ```ts
@@ -30,4 +31,6 @@ export interface KeyCacheSettings {
   cooldownMs: number
   maxAgeMs: number
   staleWindowMs: number
+  /** Where fetched documents are kept for other processes (`jwksStore`); undefined: none. */
+  store?: JwksStore
 }

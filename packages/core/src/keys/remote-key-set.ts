@@ -11,15 +11,43 @@
  * starts no cooldown (it ends one: while the endpoint fails, the set may be missing a key
  * rotated in meanwhile), and the breaker, not the cooldown, bounds the fetches during an
  * outage; the first fetch that succeeds once the server is back brings the rotated-in key.
+ *
+ * With a {@link JwksStore}, a load other than an unknown `kid`'s refetch first asks the store
+ * (see jwks-store.ts): a stored document goes through the same checks as a fetched one, and
+ * keeps its age; every successful fetch is written to the store. Only this set's own fetches
+ * make it current: a `kid` missing from a stored document is always looked up at the endpoint.
  */
-import type { JWSHeaderParameters, CryptoKey } from 'jose'
+import type { JSONWebKeySet, JWSHeaderParameters, CryptoKey } from 'jose'
 import { InvalidTokenError } from '../errors/auth-error.js'
-import { CachedResource } from '../http/cached-resource.js'
+import { CachedResource, type Recalled } from '../http/cached-resource.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import { fetchJson, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
 import { isUpstreamFailure } from '../http/is-upstream-failure.js'
+import { utf8Encode } from '../platform/utf8.js'
+import { withinStoreTimeout, type JwksStore } from './jwks-store.js'
 import type { KeySource } from './key-source.js'
 import { isJwkSet, localKeySet, type KeySelector } from './local-key-set.js'
+
+/**
+ * Ms a stored document's `fetchedAt` may lie ahead of this clock (another machine's): it then
+ * counts as fetched now. Further ahead, the entry is garbage.
+ */
+const MAX_CLOCK_SKEW_MS = 60_000
+
+/** A key set held: its selector, and its keys as JSON (to tell a rotation). */
+interface Held {
+  selector: KeySelector
+  keys: string
+}
+
+/** The key set of a JWKS document, fetched or stored; undefined when it is not usable. */
+function heldOf(doc: JSONWebKeySet): Held | undefined {
+  try {
+    return { selector: localKeySet(doc), keys: JSON.stringify(doc.keys) }
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Settings of a {@link RemoteKeySet}.
@@ -37,6 +65,8 @@ export interface RemoteKeySetOptions {
   maxAge: number
   /** Ms a set keeps verifying while its endpoint cannot be reached. */
   staleWindow: number
+  /** A store shared with other processes, and this set's key in it (see jwks-store.ts). */
+  store?: { store: JwksStore; key: string }
   now?: () => number
 }
 
@@ -48,30 +78,34 @@ export interface RemoteKeySetOptions {
  * ```
  */
 export class RemoteKeySet implements KeySource {
-  readonly #set: CachedResource<KeySelector>
+  readonly #set: CachedResource<Held>
   readonly #cooldown: number
   readonly #now: () => number
+  readonly #maxBytes: number
   #generation = 0
   #lastKeys: string | undefined
+  /** When this set last fetched its JWKS successfully (ms); a stored document does not count. */
+  #fetchedAt = Number.NEGATIVE_INFINITY
 
   constructor(jwksUri: () => Promise<string>, options: RemoteKeySetOptions) {
     this.#cooldown = options.cooldown
     this.#now = options.now ?? Date.now
-    this.#set = new CachedResource(
+    this.#maxBytes = options.http.maxBytes
+    // stored entries are taken while younger than maxAge, and as a fallback until staleWindow
+    const ttlMs = Math.max(options.maxAge, options.staleWindow)
+    const store = ttlMs > 0 ? options.store : undefined
+    this.#set = new CachedResource<Held>(
       async () => {
         const uri = await jwksUri()
         const { body } = await fetchJson(uri, options.http)
-        if (!isJwkSet(body)) throw new UpstreamError('invalid_document', uri)
-        let selector: KeySelector
-        try {
-          selector = localKeySet(body)
-        } catch {
-          throw new UpstreamError('invalid_document', uri)
+        const held = isJwkSet(body) && heldOf(body)
+        if (!held) throw new UpstreamError('invalid_document', uri)
+        const fetchedAt = (this.#fetchedAt = this.#now())
+        if (store) {
+          const entry = { jwks: body, fetchedAt }
+          await withinStoreTimeout(() => store.store.set(store.key, entry, ttlMs))
         }
-        const keys = JSON.stringify(body.keys)
-        if (this.#lastKeys !== undefined && keys !== this.#lastKeys) this.#generation++
-        this.#lastKeys = keys
-        return selector
+        return held
       },
       {
         maxAge: options.maxAge,
@@ -79,8 +113,38 @@ export class RemoteKeySet implements KeySource {
         // a discovery failure while finding the JWKS is the discovery document's, not the JWKS's
         isFailure: isUpstreamFailure,
         now: this.#now,
+        recall:
+          store &&
+          (async () => this.#recalled(await withinStoreTimeout(() => store.store.get(store.key)))),
+        onValue: (held) => {
+          if (this.#lastKeys !== undefined && held.keys !== this.#lastKeys) this.#generation++
+          this.#lastKeys = held.keys
+        },
       },
     )
+  }
+
+  /**
+   * The key set of a stored entry, checked as a fetched document is: its JSON (what a fetch
+   * could have answered, within the same size cap) parsed afresh, then the same checks. An
+   * entry that is not one — not an object, no usable `fetchedAt`, a document no fetch could
+   * have brought — is undefined (a miss).
+   */
+  #recalled(entry: unknown): Recalled<Held> | undefined {
+    if (typeof entry !== 'object' || entry === null) return undefined
+    const { jwks, fetchedAt } = entry as { jwks?: unknown; fetchedAt?: unknown }
+    if (typeof fetchedAt !== 'number' || !Number.isFinite(fetchedAt)) return undefined
+    if (fetchedAt > this.#now() + MAX_CLOCK_SKEW_MS) return undefined
+    let doc: unknown
+    try {
+      const text: unknown = JSON.stringify(jwks)
+      if (typeof text !== 'string' || utf8Encode(text).length > this.#maxBytes) return undefined
+      doc = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+    const held = isJwkSet(doc) ? heldOf(doc) : undefined
+    return held && { value: held, loadedAt: fetchedAt }
   }
 
   get generation(): number {
@@ -92,27 +156,27 @@ export class RemoteKeySet implements KeySource {
   }
 
   keysForNow(header: JWSHeaderParameters): CryptoKey[] | undefined {
-    return this.#set.peek()?.selectNow(header)
+    return this.#set.peek()?.selector.selectNow(header)
   }
 
   async keysFor(header: JWSHeaderParameters): Promise<CryptoKey[]> {
     const known = await unavailableOnFailure(this.#set.get())
-    const keys = await known.select(header)
+    const keys = await known.selector.select(header)
     if (keys) return keys
     if (this.#current()) throw new InvalidTokenError('No key matches the token')
-    const refreshed = await unavailableOnFailure(this.#set.reload())
-    const retried = await refreshed.select(header)
+    const refreshed = await unavailableOnFailure(this.#set.reload({ fresh: true }))
+    const retried = await refreshed.selector.select(header)
     if (retried) return retried
     throw new InvalidTokenError('No key matches the token')
   }
 
   /**
-   * Whether a `kid` missing from the set is known not to exist: the set was fetched
+   * Whether a `kid` missing from the set is known not to exist: this set fetched it
    * successfully less than `cooldown` ago, and no fetch has failed since.
    */
   #current(): boolean {
-    const { loadedAt, failedAt } = this.#set
-    return failedAt < loadedAt && this.#now() - loadedAt < this.#cooldown
+    const fetchedAt = this.#fetchedAt
+    return this.#set.failedAt < fetchedAt && this.#now() - fetchedAt < this.#cooldown
   }
 
   async warm(): Promise<void> {

@@ -9,6 +9,7 @@ import type { AuthInfo } from '../identity/auth-info.js'
 import type { RequestLike } from '../request/request-like.js'
 import type { ResourceMetadataOptions } from './resolve-resource-metadata.js'
 import type { ReplayStore } from '../dpop/replay-store.js'
+import type { JwksStore } from '../keys/jwks-store.js'
 
 /**
  * Algorithms accepted when `algorithms` is not set (asymmetric only).
@@ -284,6 +285,15 @@ export interface GuardOptions {
   jwksCacheMaxAge?: number
   /** Seconds known keys keep verifying while the JWKS endpoint is down. Default 3600. */
   jwksStaleWindow?: number
+  /**
+   * Where fetched JWKS documents are kept for other processes — on Cloudflare Workers, for the
+   * isolates that come after this one (Workers KV, the Cache API). Asked before a key set is
+   * first loaded or refreshed: a document younger than `jwksCacheMaxAge` is used without a fetch
+   * (checked as a fetched one is), an older one only while a refetch fails (up to
+   * `jwksStaleWindow`). An unknown `kid` is always fetched. A store that fails or takes over
+   * 250 ms is a miss. Default: none (each process fetches for itself).
+   */
+  jwksStore?: JwksStore
   /** Milliseconds allowed for one call to the authorization server. Default 5000. */
   timeout?: number
   /** Bytes allowed in one response of the authorization server. Default 512 KiB. */

@@ -9,6 +9,7 @@ import type { CryptoKey, JSONWebKeySet, JWK } from 'jose'
 import type { ReplayStore } from '../dpop/replay-store.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { CacheStore } from '../introspection/cache-store.js'
+import type { JwksStore } from '../keys/jwks-store.js'
 import { z } from 'zod'
 import type { DpopSettings } from '../dpop/dpop-settings.js'
 import type { BearerMethod } from '../extract/extract-token.js'
@@ -152,6 +153,10 @@ export const guardOptionsSchema = z.strictObject({
   jwksCooldown: seconds.optional(),
   jwksCacheMaxAge: seconds.optional(),
   jwksStaleWindow: seconds.optional(),
+  jwksStore: withMethods<JwksStore>(
+    ['get', 'set'],
+    'must be a JwksStore (an object with get(key) and set(key, entry, ttlMs))',
+  ).optional(),
   timeout: positiveInt.optional(),
   maxResponseSize: positiveInt.optional(),
   jwtCache: z
@@ -353,6 +358,7 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
       cooldownMs: (o.jwksCooldown ?? 3) * 1000,
       maxAgeMs: (o.jwksCacheMaxAge ?? 600) * 1000,
       staleWindowMs: (o.jwksStaleWindow ?? 3600) * 1000,
+      store: o.jwksStore,
     },
     http: {
       fetch: o.fetch ?? ((input, init) => globalThis.fetch(input, init)),
