@@ -52,7 +52,9 @@ export function bearerAuth(guardOrOptions: GuardOrOptions): MiddlewareHandler {
   return function bearerAuth(c, next) {
     rememberGuard(c, guard)
     const ambiguous = ambiguousTarget(c)
-    if (ambiguous) throw new AuthException(new InvalidRequestError(ambiguous))
+    if (ambiguous) {
+      throw new AuthException(new InvalidRequestError(ambiguous /* a canonicalPath refusal */))
+    }
     if (!isForm(c)) return authenticate(c, next, undefined)
     return formBody(c).then((body) => authenticate(c, next, body))
   }
