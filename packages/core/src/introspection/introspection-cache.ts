@@ -5,11 +5,8 @@
  * fails or is slow is treated as a miss, so a cache outage never fails a request.
  */
 import { sha256Base64url } from '../platform/sha256.js'
-import { unrefTimer } from '../platform/unref-timer.js'
+import { withinStoreTimeout } from '../platform/within-store-timeout.js'
 import type { CacheStore, IntrospectionCacheEntry } from './cache-store.js'
-
-/** How long a store lookup may take before it counts as a miss. */
-const STORE_TIMEOUT_MS = 250
 
 /** The cache key of `token` at `issuer`. */
 export function introspectionCacheKey(issuer: string, token: string): string {
@@ -95,21 +92,8 @@ export class IntrospectionCache {
     await this.#options.store.delete(key)
   }
 
-  async #lookup(key: string): Promise<IntrospectionCacheEntry | undefined> {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    try {
-      return await Promise.race([
-        this.#options.store.get(key),
-        new Promise<undefined>((resolve) => {
-          timer = setTimeout(resolve, STORE_TIMEOUT_MS, undefined)
-          unrefTimer(timer)
-        }),
-      ])
-    } catch {
-      return undefined
-    } finally {
-      clearTimeout(timer)
-    }
+  #lookup(key: string): Promise<IntrospectionCacheEntry | undefined> {
+    return withinStoreTimeout(() => this.#options.store.get(key))
   }
 
   #store(key: string, entry: IntrospectionCacheEntry): void {

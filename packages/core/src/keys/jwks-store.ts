@@ -10,7 +10,7 @@
  */
 import type { JSONWebKeySet } from 'jose'
 import { sha256Base64url } from '../platform/sha256.js'
-import { unrefTimer } from '../platform/unref-timer.js'
+import { STORE_TIMEOUT_MS } from '../platform/within-store-timeout.js'
 
 /**
  * One JWKS document as fetched, and when (ms since the epoch).
@@ -56,15 +56,14 @@ export interface JwksStore {
 }
 
 /**
- * Ms a store call may take: a `get` that has not answered by then is a miss, a `set` is no
- * longer waited for (as the introspection cache's store timeout).
+ * Ms a store call may take: the bound of every supplied store (see `platform/within-store-timeout.ts`).
  *
  * @example
  * ```ts
- * const entry = await withinStoreTimeout(() => store.get(key)) // undefined after 250 ms
+ * setTimeout(check, JWKS_STORE_TIMEOUT_MS + 50) // a hung store has counted as a miss by then
  * ```
  */
-export const JWKS_STORE_TIMEOUT_MS = 250
+export const JWKS_STORE_TIMEOUT_MS = STORE_TIMEOUT_MS
 
 /**
  * The key of a JWKS in the store: from its URI, or — for a key set found through discovery, so
@@ -80,30 +79,4 @@ export const JWKS_STORE_TIMEOUT_MS = 250
 export function jwksStoreKey(source: { jwksUri: string } | { issuer: string }): string {
   const named = 'jwksUri' in source ? source.jwksUri : `issuer\0${source.issuer}`
   return `jwks:${sha256Base64url(named)}`
-}
-
-/**
- * What `call` resolves to within {@link JWKS_STORE_TIMEOUT_MS}, or undefined when it throws,
- * rejects or takes longer. Never rejects.
- *
- * @example
- * ```ts
- * const entry = await withinStoreTimeout(() => store.get(key))
- * ```
- */
-export async function withinStoreTimeout<T>(call: () => Promise<T>): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  try {
-    return await Promise.race([
-      new Promise<T>((resolve) => resolve(call())),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(resolve, JWKS_STORE_TIMEOUT_MS, undefined)
-        unrefTimer(timer)
-      }),
-    ])
-  } catch {
-    return undefined
-  } finally {
-    clearTimeout(timer)
-  }
 }
