@@ -94,9 +94,22 @@ describe('a {tenantid} issuer with a fixed jwksUri', () => {
       `${issuer.origin}/x/${A}/v2.0`,
       `${issuer.origin}/${A}%2Fx/v2.0`,
       `${issuer.origin}//v2.0`,
+
       `${issuer.origin.replace('127.0.0.1', 'localhost')}/${A}/v2.0`,
     ]) {
       expect(await answer(guard, await tokenOf(A, { iss }))).toEqual(NOT_TRUSTED)
+    }
+  })
+
+  it('a dot segment is never a tenant, even where every tenant is allowed', async () => {
+    for (const guard of [
+      guardOf({ jwksUri: issuer.jwksUri }),
+      guardOf({ jwksUri: issuer.jwksUri, tenants: () => true }),
+    ]) {
+      for (const dots of ['.', '..']) {
+        const token = await tokenOf(A, { iss: `${issuer.origin}/${dots}/v2.0`, tid: dots })
+        expect(await answer(guard, token)).toEqual(NOT_TRUSTED)
+      }
     }
   })
 

@@ -80,7 +80,8 @@ export function tenantOf(iss: string, tenancy: Tenancy): string | undefined {
   if (iss.length <= prefix.length + suffix.length) return undefined
   if (!iss.startsWith(prefix) || !iss.endsWith(suffix)) return undefined
   const id = iss.slice(prefix.length, iss.length - suffix.length)
-  return TENANT_ID.test(id) ? id : undefined
+  // `.` and `..` are dot segments, not tenants: a URL made from them names another path
+  return TENANT_ID.test(id) && id !== '.' && id !== '..' ? id : undefined
 }
 
 /**
