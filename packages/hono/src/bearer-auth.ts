@@ -15,6 +15,12 @@ import './auth-variables.js'
 import { toRequestLike } from './to-request-like.js'
 
 const FORM = 'application/x-www-form-urlencoded'
+/**
+ * The largest form body read before authenticating (as the gateway's `proxy.maxFormBody`).
+ * A bigger one, or one of unknown length (chunked), is not read: a caller without a token
+ * cannot make every protected route buffer an unbounded body.
+ */
+const MAX_FORM_BYTES = 1024 * 1024
 
 /**
  * Authenticates the request, sets `c.get('auth')` (the caller's `AuthInfo`; undefined for an
@@ -24,7 +30,8 @@ const FORM = 'application/x-www-form-urlencoded'
  * `WWW-Authenticate` / `Retry-After` and the RFC 6750 JSON body — so your `app.onError`
  * receives it first. A token the guard has verified before is decided without waiting. A
  * form-encoded body (`application/x-www-form-urlencoded`, where RFC 6750 §2.2 tokens travel)
- * is read first, through Hono's body cache, so your handler can still read it. On Node, a path
+ * of a declared length up to 1 MiB is read first, through Hono's body cache, so your handler
+ * can still read it; a bigger or chunked one is left unread. On Node, a path
  * the runtime read differently from how it was sent (an encoded dot segment) is refused with
  * 400 `invalid_request`.
  *
@@ -77,16 +84,20 @@ function isEmpty(record: object): boolean {
   return true
 }
 
-/** A form-encoded request (whose body may hold a token). */
+/** A form-encoded request (whose body may hold a token) of a known length we are ready to read. */
 function isForm(c: Context): boolean {
-  const type = c.req.raw.headers.get('content-type')
-  return type !== null && type.slice(0, FORM.length).toLowerCase() === FORM
+  const headers = c.req.raw.headers
+  const type = headers.get('content-type')
+  if (type === null || type.slice(0, FORM.length).toLowerCase() !== FORM) return false
+  const length = headers.get('content-length')
+  return length !== null && /^\d+$/.test(length) && Number(length) <= MAX_FORM_BYTES
 }
 
 /** The form's fields, a field sent several times as a list (which the guard refuses). */
 async function formBody(c: Context): Promise<Record<string, unknown>> {
   const form = await c.req.formData()
-  const body: Record<string, unknown> = {}
+  // no prototype: a field named __proto__ is a field like any other
+  const body = Object.create(null) as Record<string, unknown>
   for (const name of new Set(form.keys())) {
     const values = form.getAll(name)
     body[name] = values.length === 1 ? values[0] : values

@@ -322,6 +322,44 @@ describe('token methods and response headers', () => {
     expect(res.headers['www-authenticate']).toContain('error="invalid_request"')
   })
 
+  it('a form body over 1 MiB is not read before authenticating; the handler still reads it', async () => {
+    const app = apiWith({ ...options(), bearerMethods: ['header', 'body'] }, (a) =>
+      a.post('/api/me', async (c) => {
+        const form = await c.req.parseBody()
+        return c.json({ subject: c.get('auth')?.subject ?? null, size: String(form.pad).length })
+      }),
+    )
+    const token = await issuer.token({ sub: 'bob' })
+    const pad = 'x'.repeat(1024 * 1024)
+    // the body token is not looked at: no token at all, so 401 before the handler
+    const unread = await request(app)
+      .post('/api/me')
+      .type('form')
+      .send({ access_token: token, pad })
+    expect(unread.status).toBe(401)
+    // with the header token, the handler gets the whole body
+    const res = await request(app)
+      .post('/api/me')
+      .set('Authorization', `Bearer ${token}`)
+      .type('form')
+      .send({ pad })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ subject: 'bob', size: pad.length })
+  })
+
+  it('a form field named __proto__ is a field like any other', async () => {
+    const app = apiWith({ ...options(), bearerMethods: ['header', 'body'] }, (a) =>
+      a.post('/api/me', (c) => c.json({ subject: c.get('auth')?.subject })),
+    )
+    const token = await issuer.token({ sub: 'bob' })
+    const res = await request(app)
+      .post('/api/me')
+      .type('form')
+      .send(`__proto__=a&__proto__=b&access_token=${token}`)
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ subject: 'bob' })
+  })
+
   it('a JSON body is not read: the handler gets it whole', async () => {
     const app = apiWith(options(), (a) =>
       a.post('/api/me', async (c) => c.json({ got: await c.req.json() })),
