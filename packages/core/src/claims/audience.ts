@@ -5,6 +5,7 @@
  * access token must name its audience, RFC 9068 §3; an introspection answer may leave it out,
  * unless `introspection.requireAudience`).
  */
+import { explained } from '../errors/explanation.js'
 import { InvalidTokenError } from '../errors/auth-error.js'
 
 /**
@@ -41,6 +42,10 @@ export function checkAudience(
   const audiences = audienceOf(claims)
   if (audiences.length === 0 && !required) return
   if (!audiences.some((aud) => accepted.includes(aud))) {
-    throw new InvalidTokenError('Token audience is not accepted')
+    throw explained(new InvalidTokenError('Token audience is not accepted'), () => ({
+      check: 'audience',
+      expected: accepted,
+      actual: audiences,
+    }))
   }
 }

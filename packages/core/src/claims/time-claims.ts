@@ -4,6 +4,7 @@
  * verified-token cache hit, an introspection answer on every request it serves. A time claim
  * that is present must be a finite number (RFC 7519 NumericDate).
  */
+import { explained } from '../errors/explanation.js'
 import { InvalidTokenError } from '../errors/auth-error.js'
 
 /**
@@ -39,14 +40,31 @@ export function checkTimeClaims(
   const exp = numericDate(claims, 'exp')
   const nbf = numericDate(claims, 'nbf')
   const iat = numericDate(claims, 'iat')
-  if (exp !== undefined && exp <= now - leeway) throw new InvalidTokenError('Token has expired')
-  if (nbf !== undefined && nbf > now + leeway) throw new InvalidTokenError('Token is not yet valid')
+  if (exp !== undefined && exp <= now - leeway) {
+    throw explained(new InvalidTokenError('Token has expired'), () =>
+      skew('exp', exp, now, leeway, 'expired'),
+    )
+  }
+  if (nbf !== undefined && nbf > now + leeway) {
+    throw explained(new InvalidTokenError('Token is not yet valid'), () =>
+      skew('nbf', nbf, now, leeway, 'valid from'),
+    )
+  }
   if (iat !== undefined && iat > now + leeway) {
-    throw new InvalidTokenError('Token was issued in the future')
+    throw explained(new InvalidTokenError('Token was issued in the future'), () =>
+      skew('iat', iat, now, leeway, 'issued at'),
+    )
   }
   if (policy.maxTokenAge !== undefined) {
     if (iat === undefined) throw new InvalidTokenError('Token is missing the "iat" claim')
-    if (now - iat - leeway > policy.maxTokenAge) throw new InvalidTokenError('Token is too old')
+    if (now - iat - leeway > policy.maxTokenAge) {
+      const { maxTokenAge } = policy
+      throw explained(new InvalidTokenError('Token is too old'), () => ({
+        check: 'maxTokenAge',
+        expected: `issued within ${maxTokenAge} s (+ ${leeway} s leeway)`,
+        actual: `issued ${Math.round(now - iat)} s ago (iat ${iat})`,
+      }))
+    }
   }
 }
 
@@ -57,4 +75,14 @@ function numericDate(claims: Readonly<Record<string, unknown>>, name: string): n
     throw new InvalidTokenError(`Token claim "${name}" is malformed`)
   }
   return value
+}
+
+/** A time claim against the clock: how far off it is, in seconds, and the leeway allowed. */
+function skew(claim: string, value: number, now: number, leeway: number, what: string) {
+  return {
+    check: claim,
+    expected: `now ${Math.floor(now)} (± ${leeway} s leeway)`,
+    actual: `${what} ${value}`,
+    note: `${Math.abs(Math.round(now - value))} s ${value <= now ? 'behind' : 'ahead of'} this server's clock`,
+  }
 }

@@ -9,6 +9,7 @@
  * in a row pause the endpoint; then one introspection at a time probes it, and requests for
  * other tokens meanwhile get a fast 503 (requests for the same token share its one call).
  */
+import { explained } from '../errors/explanation.js'
 import { InvalidTokenError } from '../errors/auth-error.js'
 import { CircuitBreaker } from '../http/circuit-breaker.js'
 import { UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
@@ -44,10 +45,15 @@ export class OpaqueTokenVerifier {
   readonly #cache: IntrospectionCache
   readonly #credentials: ReturnType<typeof clientAuthenticator>
   /** Spares a failing introspection endpoint a call per incoming request. */
-  readonly #breaker = new CircuitBreaker()
+  readonly #breaker: CircuitBreaker
+  /** The endpoint last called, for telemetry. */
+  #endpoint = ''
 
   constructor(deps: OpaqueTokenVerifierDeps) {
     this.#deps = deps
+    this.#breaker = new CircuitBreaker({
+      onChange: (state) => deps.http.observer?.circuit('introspection', this.#endpoint, state),
+    })
     const { config } = deps
     this.#cache = new IntrospectionCache({
       store: config.store,
@@ -84,7 +90,14 @@ export class OpaqueTokenVerifier {
 
   /** An introspection result's verdict for this request: checked against the policy now. */
   #accept(entry: IntrospectionCacheEntry): { issuer: string; claims: Record<string, unknown> } {
-    if (!entry.active) throw new InvalidTokenError('Token is not active')
+    if (!entry.active) {
+      throw explained(new InvalidTokenError('Token is not active'), () => ({
+        check: 'active',
+        expected: true,
+        actual: false,
+        note: 'the introspection endpoint answered active: false (unknown, expired or revoked)',
+      }))
+    }
     checkIntrospection(entry.claims, this.#deps.policy, Date.now() / 1000)
     return { issuer: entry.issuer, claims: entry.claims }
   }
@@ -115,7 +128,7 @@ export class OpaqueTokenVerifier {
 
   async #introspect(token: string): Promise<Record<string, unknown>> {
     const { config, http, issuerKeys } = this.#deps
-    const endpoint = await this.#deps.endpoint()
+    const endpoint = (this.#endpoint = await this.#deps.endpoint())
     return introspect(token, {
       endpoint,
       http: { ...http, timeout: config.timeoutMs },

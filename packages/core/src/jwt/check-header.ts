@@ -3,6 +3,7 @@
  * RFC 9068 §2.1): the algorithm against the issuer's allow-list (`none` never), the `typ`
  * policy, and headers that would make the token choose its own key or processing rules.
  */
+import { explained } from '../errors/explanation.js'
 import { InvalidTokenError } from '../errors/auth-error.js'
 
 /** Headers that name a key or key location: never fetched, never trusted. */
@@ -35,7 +36,13 @@ export function checkHeader(
   const { alg } = header
   if (typeof alg !== 'string' || alg === '') throw new InvalidTokenError('Token is malformed')
   if (alg.toLowerCase() === 'none') throw new InvalidTokenError('Token is not signed')
-  if (!algorithms.has(alg)) throw new InvalidTokenError('Token algorithm is not accepted')
+  if (!algorithms.has(alg)) {
+    throw explained(new InvalidTokenError('Token algorithm is not accepted'), () => ({
+      check: 'alg',
+      expected: [...algorithms],
+      actual: alg,
+    }))
+  }
   for (const name of KEY_BEARING_HEADERS) {
     if (name in header) throw new InvalidTokenError(`Token header "${name}" is not accepted`)
   }
@@ -51,8 +58,14 @@ export function checkHeader(
 
 function checkTyp(value: unknown, policy: TypPolicy): void {
   if (value === undefined && policy === 'lenient') return
-  if (typeof value !== 'string') throw new InvalidTokenError('Token type is not accepted')
-  const typ = normalizeTyp(value)
-  const ok = policy === 'strict' ? typ === 'at+jwt' : LENIENT_TYPES.has(typ)
-  if (!ok) throw new InvalidTokenError('Token type is not accepted')
+  const typ = typeof value === 'string' ? normalizeTyp(value) : undefined
+  const ok = typ !== undefined && (policy === 'strict' ? typ === 'at+jwt' : LENIENT_TYPES.has(typ))
+  if (!ok) {
+    throw explained(new InvalidTokenError('Token type is not accepted'), () => ({
+      check: 'typ',
+      expected: policy === 'strict' ? ['at+jwt'] : [...LENIENT_TYPES],
+      actual: value,
+      note: `typ policy "${policy}"`,
+    }))
+  }
 }

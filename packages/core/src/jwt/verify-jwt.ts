@@ -4,6 +4,7 @@
  * header (algorithm allow-list, `typ`, key-bearing headers) → check the claims → only then
  * fetch keys (if needed) and verify the signature with jose.
  */
+import { explained } from '../errors/explanation.js'
 import type { JWSHeaderParameters } from 'jose'
 import { InvalidTokenError } from '../errors/auth-error.js'
 import type { KeySource } from '../keys/key-source.js'
@@ -71,10 +72,20 @@ export function checkJwt(
   const { header, claims } = jws
   const iss = claims.iss
   const trusted = typeof iss === 'string' ? issuers.get(iss) : undefined
-  if (!trusted) throw new InvalidTokenError('Token issuer is not trusted')
+  if (!trusted) {
+    throw explained(new InvalidTokenError('Token issuer is not trusted'), () => ({
+      check: 'issuer',
+      expected: [...issuers.keys()],
+      actual: iss,
+    }))
+  }
   const tenant = trusted.config.tenant
   if (tenant !== undefined && claims.tid !== tenant) {
-    throw new InvalidTokenError('Token tenant (tid) does not match its issuer')
+    throw explained(new InvalidTokenError('Token tenant (tid) does not match its issuer'), () => ({
+      check: 'tid',
+      expected: tenant,
+      actual: claims.tid,
+    }))
   }
   const alg = checkHeader(header, trusted.config.algorithms, policy.typ)
   const required =
@@ -115,7 +126,7 @@ export function verifyCheckedNow(checked: CheckedJwt): VerifiedJwt | undefined {
     if (valid === undefined) return undefined
     if (valid) return verified(checked)
   }
-  throw new InvalidTokenError('Token signature is invalid')
+  throw badSignature(checked, candidates.length)
 }
 
 /**
@@ -132,7 +143,7 @@ export async function verifyChecked(checked: CheckedJwt): Promise<VerifiedJwt> {
   for (const key of candidates) {
     if (await signatureValid(token, jws, alg, key)) return verified(checked)
   }
-  throw new InvalidTokenError('Token signature is invalid')
+  throw badSignature(checked, candidates.length)
 }
 
 /**
@@ -156,4 +167,13 @@ export async function verifyJwt(
 
 function verified({ trusted, jws, generation }: CheckedJwt): VerifiedJwt {
   return { issuer: trusted.config.issuer, claims: jws.claims, generation }
+}
+
+function badSignature(checked: CheckedJwt, keys: number): InvalidTokenError {
+  const { header } = checked.jws
+  return explained(new InvalidTokenError('Token signature is invalid'), () => ({
+    check: 'signature',
+    expected: `a valid ${checked.alg} signature by one of ${keys} key(s) of ${checked.trusted.config.issuer}`,
+    actual: `kid ${JSON.stringify(header.kid)}: no key verified it`,
+  }))
 }

@@ -17,11 +17,12 @@
  * keeps its age; every successful fetch is written to the store. Only this set's own fetches
  * make it current: a `kid` missing from a stored document is always looked up at the endpoint.
  */
+import { explained } from '../errors/explanation.js'
 import type { JSONWebKeySet, JWSHeaderParameters, CryptoKey } from 'jose'
 import { InvalidTokenError } from '../errors/auth-error.js'
 import { CachedResource, type Recalled } from '../http/cached-resource.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
-import { fetchJson, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
+import { fetchJson, observed, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
 import { isUpstreamFailure } from '../http/is-upstream-failure.js'
 import { utf8Encode } from '../platform/utf8.js'
 import { withinStoreTimeout } from '../platform/within-store-timeout.js'
@@ -39,6 +40,18 @@ const MAX_CLOCK_SKEW_MS = 60_000
 interface Held {
   selector: KeySelector
   keys: string
+}
+
+/** A token's `kid` (and `alg`) against the kids the set holds, for the explainer. */
+function noKeyMatches(header: JWSHeaderParameters, held: Held, uri: string): InvalidTokenError {
+  return explained(new InvalidTokenError('No key matches the token'), () => ({
+    check: 'kid',
+    expected: (JSON.parse(held.keys) as Array<{ kid?: unknown; alg?: unknown }>).map((key) =>
+      key.alg === undefined ? key.kid : `${String(key.kid)} (${String(key.alg)})`,
+    ),
+    actual: header.alg === undefined ? header.kid : `${String(header.kid)} (${header.alg})`,
+    note: `kids of the JWKS at ${uri || 'the key set'}`,
+  }))
 }
 
 /** The key set of a JWKS document, fetched or stored; undefined when it is not usable. */
@@ -87,6 +100,8 @@ export class RemoteKeySet implements KeySource {
   #lastKeys: string | undefined
   /** When this set last fetched its JWKS successfully (ms); a stored document does not count. */
   #fetchedAt = Number.NEGATIVE_INFINITY
+  /** The endpoint last fetched (discovered URIs are known once fetched), for telemetry. */
+  #uri = ''
 
   constructor(jwksUri: () => Promise<string>, options: RemoteKeySetOptions) {
     this.#cooldown = options.cooldown
@@ -97,10 +112,13 @@ export class RemoteKeySet implements KeySource {
     const store = ttlMs > 0 ? options.store : undefined
     this.#set = new CachedResource<Held>(
       async () => {
-        const uri = await jwksUri()
-        const { body } = await fetchJson(uri, options.http)
-        const held = isJwkSet(body) && heldOf(body)
-        if (!held) throw new UpstreamError('invalid_document', uri)
+        const uri = (this.#uri = await jwksUri())
+        const { body, held } = await observed(options.http, 'jwks', uri, 'GET', async () => {
+          const { body } = await fetchJson(uri, options.http)
+          const held = isJwkSet(body) && heldOf(body)
+          if (!held) throw new UpstreamError('invalid_document', uri)
+          return { body, held }
+        })
         const fetchedAt = (this.#fetchedAt = this.#now())
         if (store) {
           const entry = { jwks: body, fetchedAt }
@@ -111,6 +129,7 @@ export class RemoteKeySet implements KeySource {
       {
         maxAge: options.maxAge,
         staleAfter: options.staleWindow,
+        breaker: { onChange: (state) => options.http.observer?.circuit('jwks', this.#uri, state) },
         // a discovery failure while finding the JWKS is the discovery document's, not the JWKS's
         isFailure: isUpstreamFailure,
         now: this.#now,
@@ -164,11 +183,11 @@ export class RemoteKeySet implements KeySource {
     const known = await unavailableOnFailure(this.#set.get())
     const keys = await known.selector.select(header)
     if (keys) return keys
-    if (this.#current()) throw new InvalidTokenError('No key matches the token')
+    if (this.#current()) throw noKeyMatches(header, known, this.#uri)
     const refreshed = await unavailableOnFailure(this.#set.reload({ fresh: true }))
     const retried = await refreshed.selector.select(header)
     if (retried) return retried
-    throw new InvalidTokenError('No key matches the token')
+    throw noKeyMatches(header, refreshed, this.#uri)
   }
 
   /**

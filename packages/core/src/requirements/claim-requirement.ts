@@ -2,6 +2,7 @@
  * Per-route claim requirements: values the token's claims must hold (express-oauth2-jwt-bearer's
  * `claimEquals` / `claimIncludes`), and the check that enforces them.
  */
+import { explained } from '../errors/explanation.js'
 import { InsufficientScopeError } from '../errors/auth-error.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 
@@ -90,7 +91,10 @@ export function checkClaims(
     const expected = requirement.claims[name]
     const actual = Object.hasOwn(claims, name) ? claims[name] : undefined
     if (!holds(actual, expected as ClaimValue | readonly ClaimValue[])) {
-      throw new InsufficientScopeError([], 'The token lacks a required claim value')
+      throw explained(
+        new InsufficientScopeError([], 'The token lacks a required claim value'),
+        () => ({ check: `claim "${name}"`, expected, actual }),
+      )
     }
   }
 }

@@ -1,4 +1,5 @@
 /** Per-route role requirements (`AuthInfo.roles`), and the check that enforces them. */
+import { explained } from '../errors/explanation.js'
 import { InsufficientScopeError } from '../errors/auth-error.js'
 
 /**
@@ -58,5 +59,11 @@ export function checkRoles(
   const ok =
     (roles === undefined || roles.every((r) => granted.includes(r))) &&
     (anyRoles === undefined || anyRoles.some((r) => granted.includes(r)))
-  if (!ok) throw new InsufficientScopeError([], 'The token lacks a required role')
+  if (!ok) {
+    throw explained(new InsufficientScopeError([], 'The token lacks a required role'), () => ({
+      check: 'roles',
+      expected: anyRoles === undefined ? { roles } : roles ? { roles, anyRoles } : { anyRoles },
+      actual: granted,
+    }))
+  }
 }

@@ -3,6 +3,7 @@
  * values, a predicate of yours, the user's authentication (RFC 9470). A requirement object
  * may combine several (`{ scopes, roles }`): all must hold.
  */
+import { explained } from '../errors/explanation.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import { checkScopes, type ScopeRequirement } from '../scopes/scope-requirement.js'
 import { checkStepUp, type StepUpRequirement } from '../stepup/step-up-requirement.js'
@@ -94,7 +95,10 @@ export function checkRequirement(
     const verdict: unknown = requirement(auth)
     if (verdict === true) return
     if (verdict === false)
-      throw new InsufficientScopeError([], 'The token does not meet the route requirement')
+      throw explained(
+        new InsufficientScopeError([], 'The token does not meet the route requirement'),
+        () => ({ check: 'predicate', expected: requirement.name || 'a predicate', actual: false }),
+      )
     throw new TypeError(
       `bearerguard: a requirement predicate must return true or false synchronously, got ${verdict instanceof Promise ? 'a promise' : typeof verdict}`,
     )

@@ -1,4 +1,5 @@
 /** Per-route scope requirements, and the check that enforces them. */
+import { explained } from '../errors/explanation.js'
 import { InsufficientScopeError } from '../errors/auth-error.js'
 
 /**
@@ -34,7 +35,13 @@ export function checkScopes(granted: readonly string[], requirement: ScopeRequir
     requirement.match === 'any'
       ? scopes.some((s) => granted.includes(s))
       : scopes.every((s) => granted.includes(s))
-  if (!ok) throw new InsufficientScopeError(scopes)
+  if (!ok) {
+    throw explained(new InsufficientScopeError(scopes), () => ({
+      check: requirement.match === 'any' ? 'any scope of' : 'scopes',
+      expected: scopes,
+      actual: granted,
+    }))
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * A token that falls short gets 401 `insufficient_user_authentication` with `acr_values` and/or
  * `max_age`, which the client hands to the authorization server to get a token that does not.
  */
+import { explained } from '../errors/explanation.js'
 import { InsufficientUserAuthenticationError } from '../errors/auth-error.js'
 import { SCOPE_TOKEN } from '../scopes/scope-requirement.js'
 
@@ -104,9 +105,12 @@ export function checkStepUp(
   if (acrValues && acrValues.length > 0) {
     const acr = claims.acr
     if (typeof acr !== 'string' || !acrValues.includes(acr)) {
-      throw new InsufficientUserAuthenticationError(
-        requirement,
-        'A stronger authentication is required',
+      throw explained(
+        new InsufficientUserAuthenticationError(
+          requirement,
+          'A stronger authentication is required',
+        ),
+        () => ({ check: 'acr', expected: acrValues, actual: acr }),
       )
     }
   }
@@ -118,9 +122,19 @@ export function checkStepUp(
       now - authTime <= maxAge + clockTolerance &&
       authTime <= now + clockTolerance
     if (!recent) {
-      throw new InsufficientUserAuthenticationError(
-        requirement,
-        'A more recent authentication is required',
+      throw explained(
+        new InsufficientUserAuthenticationError(
+          requirement,
+          'A more recent authentication is required',
+        ),
+        () => ({
+          check: 'auth_time',
+          expected: `within ${maxAge} s (+ ${clockTolerance} s leeway)`,
+          actual:
+            typeof authTime === 'number'
+              ? `authenticated ${Math.round(now - authTime)} s ago (auth_time ${authTime})`
+              : authTime,
+        }),
       )
     }
   }
