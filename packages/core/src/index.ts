@@ -5,13 +5,28 @@
  */
 export { createGuard, toGuard, type Guard, type GuardOrOptions } from './guard/create-guard.js'
 export type {
+  DebugOptions,
   DPoPOptions,
   GuardOptions,
   IntrospectionAuthMethod,
   IntrospectionOptions,
   IssuerConfig,
   MtlsOptions,
+  RejectionDetails,
+  TelemetryOptions,
 } from './options/guard-options.js'
+export type {
+  AuthenticationEvent,
+  AuthenticationOutcome,
+  AuthorizationEvent,
+  GuardObserver,
+  UpstreamEvent,
+} from './telemetry/guard-observer.js'
+export type {
+  MeterProviderLike,
+  OpenTelemetryApi,
+  TracerProviderLike,
+} from './telemetry/otel-api.js'
 export {
   DEFAULT_ALGORITHMS,
   DEFAULT_DPOP_ALGORITHMS,
@@ -36,7 +51,7 @@ export {
   type Rendering,
 } from './errors/auth-error.js'
 export type { BearerMethod } from './extract/extract-token.js'
-export type { FetchLike } from './http/fetch-json.js'
+export type { FetchLike, UpstreamPurpose, UpstreamResult } from './http/fetch-json.js'
 export {
   MemoryCacheStore,
   type CacheStore,

@@ -2,13 +2,15 @@
  * Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`,
  * `requireRoles()`, `requireAnyRole()`, `requireClaims()`.
  */
+import { toRequestLike } from './to-request-like.js'
 import type { ClaimsOrPredicate, StepUpRequirement } from '@bearerguard/core'
 import { createRequirementMiddlewares, refusal } from '@bearerguard/core/adapter'
 import type { RequestHandler } from 'express'
 
 // the guard is the one bearerAuth() remembered in res.locals; none: an Error (a 500, never open)
 const middlewares = createRequirementMiddlewares<RequestHandler>(
-  (requirement, who) => (req, res, next) => next(refusal(res.locals, req.auth, requirement, who)),
+  (requirement, who) => (req, res, next) =>
+    next(refusal(res.locals, req.auth, requirement, who, () => toRequestLike(req))),
 )
 
 /**

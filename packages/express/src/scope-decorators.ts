@@ -5,6 +5,7 @@
  * an Express request (by NestJS or routing-controllers, with injected parameters), it throws
  * an error that names `@bearerguard/nestjs` and the routing-controllers recipe.
  */
+import { toRequestLike } from './to-request-like.js'
 import { createScopeDecorators, refusal } from '@bearerguard/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
 
@@ -54,7 +55,13 @@ export const {
       if (!requirement.public) {
         // res.locals: where bearerAuth() remembered the guard (undefined outside Express)
         const carrier = (res as Partial<Response> | undefined)?.locals ?? req
-        const refused = refusal(carrier, req.auth, requirement.requirements, 'a decorated handler')
+        const refused = refusal(
+          carrier,
+          req.auth,
+          requirement.requirements,
+          'a decorated handler',
+          () => toRequestLike(req),
+        )
         if (refused !== undefined) {
           next(refused)
           return undefined

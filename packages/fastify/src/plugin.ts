@@ -92,7 +92,7 @@ const plugin: FastifyPluginAsync<BearerguardPluginOptions> = async (fastify, opt
     (requirement) =>
       function requireHook(request, reply, next) {
         try {
-          guard.authorize(request.auth, requirement)
+          guard.authorize(request.auth, requirement, () => toRequestLike(request))
         } catch (error) {
           rejectRequest(error, request, reply, next)
           return
@@ -136,7 +136,9 @@ const plugin: FastifyPluginAsync<BearerguardPluginOptions> = async (fastify, opt
         request.auth = auth
         try {
           if (auth) reply.headers(guard.responseHeaders(auth))
-          if (requirement.length > 0) guard.authorize(auth, requirement)
+          if (requirement.length > 0) {
+            guard.authorize(auth, requirement, () => toRequestLike(request))
+          }
         } catch (error) {
           rejectRequest(error, request, reply, next)
           return

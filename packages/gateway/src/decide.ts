@@ -128,7 +128,7 @@ export function decide(deps: DecideDeps, original: OriginalRequest): Decision | 
     try {
       // always: an `authenticated` rule with no requirement still refuses an anonymous caller
       // (an `optional` guard lets requests without a token through authenticate)
-      deps.guard.authorize(auth, action.requirements)
+      deps.guard.authorize(auth, action.requirements, request)
     } catch (error) {
       return denied(deps, rule, error)
     }

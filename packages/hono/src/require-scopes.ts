@@ -2,6 +2,7 @@
  * Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`,
  * `requireRoles()`, `requireAnyRole()`, `requireClaims()`.
  */
+import { toRequestLike } from './to-request-like.js'
 import { createRequirementMiddlewares, refusal } from '@bearerguard/core/adapter'
 import type { MiddlewareHandler } from 'hono'
 import './auth-variables.js'
@@ -34,7 +35,7 @@ export const {
    */
   requireClaims,
 } = createRequirementMiddlewares<MiddlewareHandler>((requirement, who) => (c, next) => {
-  const refused = refusal(c, c.get('auth'), requirement, who)
+  const refused = refusal(c, c.get('auth'), requirement, who, () => toRequestLike(c))
   if (refused) throw rejection(refused)
   return next()
 })

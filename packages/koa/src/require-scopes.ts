@@ -2,6 +2,7 @@
  * Per-route requirements: `requireScopes()`, `requireAnyScope()`, `requireStepUp()`,
  * `requireRoles()`, `requireAnyRole()`, `requireClaims()`.
  */
+import { toRequestLike } from './to-request-like.js'
 import type { RouteRequirement } from '@bearerguard/core'
 import { createRequirementMiddlewares, refusal } from '@bearerguard/core/adapter'
 import type { Context, Middleware } from 'koa'
@@ -52,6 +53,6 @@ export function authorize(
   requirement: RouteRequirement | readonly RouteRequirement[],
   who: string,
 ): void {
-  const refused = refusal(ctx, ctx.state.auth, requirement, who)
+  const refused = refusal(ctx, ctx.state.auth, requirement, who, () => toRequestLike(ctx))
   if (refused) throw refused
 }

@@ -53,7 +53,7 @@ export class BearerguardGuard implements CanActivate {
     const { request, response } = http
     const guard = this.#guard
     const pass = (auth: AuthInfo | undefined): boolean => {
-      if (requirements) guard.authorize(auth, requirements)
+      if (requirements) guard.authorize(auth, requirements, () => toRequestLike(request))
       return true
     }
     if (context.getType<string>() === 'graphql')

@@ -9,6 +9,7 @@
  */
 import type { Guard } from '../guard/create-guard.js'
 import type { AuthInfo } from '../identity/auth-info.js'
+import type { RequestLike } from '../request/request-like.js'
 import type { RouteRequirement } from '../requirements/route-requirement.js'
 
 const GUARD = Symbol.for('bearerguard.guard')
@@ -45,7 +46,8 @@ export function guardOf(carrier: object): Guard | undefined {
  * `requirement` (every one, given a list); else the guard's rendered `AuthError` (401 for an
  * anonymous caller, 403 `insufficient_scope`, 401 `insufficient_user_authentication`), or a
  * plain `Error` — a 500, never an open door — when no guard authenticated the request (`who`,
- * e.g. `'requireScopes()'`, names the caller in its message).
+ * e.g. `'requireScopes()'`, names the caller in its message). `request` describes the request
+ * to `onRejected` and the explainer (called only on a refusal).
  *
  * @example
  * ```ts
@@ -57,11 +59,12 @@ export function refusal(
   auth: AuthInfo | undefined,
   requirement: RouteRequirement | readonly RouteRequirement[],
   who: string,
+  request?: () => RequestLike,
 ): Error | undefined {
   const guard = guardOf(carrier)
   if (!guard) return new Error(`bearerguard: ${who} needs bearerAuth() earlier on the route`)
   try {
-    guard.authorize(auth, requirement)
+    guard.authorize(auth, requirement, request)
     return undefined
   } catch (error) {
     return error as Error

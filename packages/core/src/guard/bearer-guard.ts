@@ -24,6 +24,7 @@ import {
   buildResourceMetadata,
   type ProtectedResourceMetadata,
 } from '../metadata/resource-metadata.js'
+import type { RejectionDetails } from '../options/guard-options.js'
 import type { GuardSettings } from '../options/guard-settings.js'
 import type { RequestLike } from '../request/request-like.js'
 import { checkBearerUse, checkCertificateBinding, checkDpopUse } from '../dpop/sender-constraint.js'
@@ -33,12 +34,16 @@ import {
   type RouteRequirement,
 } from '../requirements/route-requirement.js'
 import { JwtDenyList, revokedTokenError } from '../revocation/jwt-deny-list.js'
+import { explainRejection } from '../telemetry/explain-rejection.js'
+import { Telemetry, type AuthenticationProbe } from '../telemetry/telemetry.js'
+import type { FetchJsonOptions } from '../http/fetch-json.js'
 import type { Guard } from './create-guard.js'
 import { TrustedIssuers } from './trusted-issuers.js'
 import { IssuerDiscovery } from './issuer-keys.js'
 import { TokenMiss, TokenVerifier } from './token-verifier.js'
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+const AUTHENTICATE: RejectionDetails = Object.freeze({ stage: 'authenticate' })
 
 /**
  * The guard {@link createGuard} returns.
@@ -55,17 +60,17 @@ export class BearerGuard implements Guard {
   readonly #opaque: OpaqueTokenVerifier | undefined
   readonly #tokens: TokenVerifier
   readonly #denyList: JwtDenyList
+  readonly #telemetry: Telemetry
+  /** The settings' HTTP options, with telemetry told of every call to the authorization server. */
+  readonly #http: FetchJsonOptions
   #closed = false
 
   constructor(settings: GuardSettings) {
     this.#settings = settings
-    this.#discovery = new IssuerDiscovery(settings.http)
-    this.#issuers = new TrustedIssuers(
-      settings.issuers,
-      settings.keys,
-      settings.http,
-      this.#discovery,
-    )
+    this.#telemetry = new Telemetry(settings.telemetry)
+    const http = (this.#http = { ...settings.http, observer: this.#telemetry })
+    this.#discovery = new IssuerDiscovery(http)
+    this.#issuers = new TrustedIssuers(settings.issuers, settings.keys, http, this.#discovery)
     this.#opaque = this.#opaqueVerifier()
     this.#tokens = new TokenVerifier({
       issuers: this.#issuers,
@@ -102,6 +107,36 @@ export class BearerGuard implements Guard {
   }
 
   check(request: RequestLike): AuthInfo | undefined | Promise<AuthInfo | undefined> {
+    const telemetry = this.#telemetry
+    if (!telemetry.on) return this.#check(request, undefined)
+    const probe = telemetry.authentication()
+    let answer: AuthInfo | undefined | Promise<AuthInfo | undefined>
+    try {
+      answer = this.#check(request, probe)
+    } catch (error) {
+      probe.failed(error)
+      throw error
+    }
+    if (!(answer instanceof Promise)) {
+      probe.allowed(answer)
+      return answer
+    }
+    return answer.then(
+      (auth) => {
+        probe.allowed(auth)
+        return auth
+      },
+      (error: unknown) => {
+        probe.failed(error)
+        throw error
+      },
+    )
+  }
+
+  #check(
+    request: RequestLike,
+    probe: AuthenticationProbe | undefined,
+  ): AuthInfo | undefined | Promise<AuthInfo | undefined> {
     let found: ExtractedToken | undefined
     try {
       if (this.#closed) throw new AuthServerUnavailableError('The guard is closed', 5)
@@ -120,6 +155,15 @@ export class BearerGuard implements Guard {
       }
       const now = Date.now()
       let looked = this.#tokens.lookup(found.token, now)
+      if (probe) {
+        const missed = looked instanceof TokenMiss
+        probe.cacheHit = !missed
+        probe.format = missed
+          ? (looked as TokenMiss).introspectionKey === undefined
+            ? 'jwt'
+            : 'opaque'
+          : (looked as AuthInfoBase).format
+      }
       let fresh = false
       // not cached: a JWT whose keys are at hand is verified at once too
       if (looked instanceof TokenMiss) {
@@ -128,6 +172,8 @@ export class BearerGuard implements Guard {
       }
       // a DPoP proof is new on every request: checking it waits on a signature and the replay store
       if (looked instanceof TokenMiss || found.scheme === 'DPoP') {
+        const [token, held] = [found, looked]
+        if (probe) return probe.within(() => this.#finish(token, held, request, fresh))
         return this.#finish(found, looked, request, fresh)
       }
       const answer = this.#accept(looked, found, request, fresh)
@@ -218,8 +264,44 @@ export class BearerGuard implements Guard {
     if (!(error instanceof AuthError)) return error
     const rejection = rendered(error, this.#settings.challenge, scheme ?? this.#schemeOf(request))
     const { onRejected } = this.#settings.hooks
-    if (onRejected) this.#notify(onRejected, rejection, request)
+    if (onRejected) this.#notify(onRejected, rejection, request, AUTHENTICATE)
+    if (this.#settings.debug) this.#explain(rejection, request, undefined)
     return rejection
+  }
+
+  /** A refusal of `authorize()`: telemetry, then (given the request) onRejected and debug. */
+  #refused(
+    rejection: AuthError,
+    failed: RouteRequirement | undefined,
+    request: RequestLike | (() => RequestLike) | undefined,
+  ): void {
+    if (this.#telemetry.on) this.#telemetry.authorization(rejection, failed)
+    const { onRejected } = this.#settings.hooks
+    const debug = this.#settings.debug
+    if (!onRejected && !debug) return
+    let asked: RequestLike | undefined
+    try {
+      asked = typeof request === 'function' ? request() : request
+    } catch {
+      asked = undefined // an adapter that cannot describe the request: the refusal stands
+    }
+    if (onRejected && asked) {
+      this.#notify(onRejected, rejection, asked, { stage: 'authorize', requirement: failed })
+    }
+    if (debug) this.#explain(rejection, asked, failed)
+  }
+
+  /** The explainer's line for a rejection; a failing logger changes nothing. */
+  #explain(
+    rejection: AuthError,
+    request: RequestLike | undefined,
+    failed: RouteRequirement | undefined,
+  ): void {
+    try {
+      this.#settings.debug?.log(explainRejection(rejection, request, failed))
+    } catch {
+      // the explainer must not change the answer to the request
+    }
   }
 
   #opaqueVerifier(): OpaqueTokenVerifier | undefined {
@@ -229,7 +311,7 @@ export class BearerGuard implements Guard {
     const endpoint = config.endpoint
     return new OpaqueTokenVerifier({
       config,
-      http: this.#settings.http,
+      http: this.#http,
       endpoint: async () =>
         endpoint ?? this.#discovery.endpoint(config.issuer, 'introspection_endpoint'),
       policy: {
@@ -245,6 +327,7 @@ export class BearerGuard implements Guard {
   authorize(
     auth: AuthInfo | undefined,
     requirement: RouteRequirement | readonly RouteRequirement[],
+    request?: RequestLike | (() => RequestLike),
   ): void {
     const requirements = isRequirementList(requirement) ? requirement : [requirement]
     for (const r of requirements) {
@@ -255,19 +338,27 @@ export class BearerGuard implements Guard {
         )
       }
     }
+    let failed: RouteRequirement | undefined
     try {
       if (!auth) throw new UnauthorizedError()
       const now = Date.now() / 1000
       const { clockTolerance } = this.#settings.jwt
-      for (const r of requirements) checkRequirement(auth, r, now, clockTolerance)
+      for (const r of requirements) {
+        failed = r
+        checkRequirement(auth, r, now, clockTolerance)
+      }
     } catch (error) {
-      if (error instanceof AuthError) throw rendered(error, this.#settings.challenge, auth?.scheme)
-      throw error
+      if (!(error instanceof AuthError)) throw error
+      const rejection = rendered(error, this.#settings.challenge, auth?.scheme)
+      this.#refused(rejection, failed, request)
+      throw rejection
     }
+    if (this.#telemetry.on) this.#telemetry.authorization(undefined, undefined)
   }
 
   async ready(): Promise<void> {
     const introspection = this.#settings.introspection
+    await this.#telemetry.ready()
     try {
       await Promise.all([
         ...[...this.#issuers.values()].map((issuer) => issuer.keys.warm()),
@@ -347,13 +438,14 @@ export class BearerGuard implements Guard {
     return value !== undefined && /^[ \t]*dpop(?:[ \t]|$)/i.test(value) ? 'DPoP' : undefined
   }
 
-  #notify<A>(
-    hook: (arg: A, request: RequestLike) => void | Promise<void>,
+  #notify<A, D>(
+    hook: (arg: A, request: RequestLike, details: D) => void | Promise<void>,
     arg: A,
     request: RequestLike,
+    details?: D,
   ): void {
     try {
-      const result = hook(arg, redactRequest(request))
+      const result = hook(arg, redactRequest(request), details as D)
       if (result && typeof result.then === 'function') result.then(undefined, () => {})
     } catch {
       // a failing hook must not change the answer to the request

@@ -46,11 +46,14 @@ export interface Guard {
    * Throws {@link InsufficientScopeError} unless `auth` satisfies `requirement` (every one of
    * them, when given a list), {@link InsufficientUserAuthenticationError} for a step-up
    * requirement (RFC 9470) it does not meet, and {@link UnauthorizedError} when there is no
-   * `auth` at all (an anonymous caller) — each rendered with this guard's settings.
+   * `auth` at all (an anonymous caller) — each rendered with this guard's settings. Given the
+   * `request` (or a function making it, called only on a refusal), a refusal is also reported
+   * to `onRejected` and explained by `debug`; telemetry records every call either way.
    */
   authorize(
     auth: AuthInfo | undefined,
     requirement: RouteRequirement | readonly RouteRequirement[],
+    request?: RequestLike | (() => RequestLike),
   ): void
   /**
    * The RFC 9728 protected resource metadata document. `scopes` (e.g. `declaredScopes(...)`

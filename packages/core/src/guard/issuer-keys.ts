@@ -47,6 +47,7 @@ export class IssuerDiscovery {
         maxAge: METADATA_MAX_AGE,
         staleAfter: METADATA_STALE_AFTER,
         isFailure: isUpstreamFailure,
+        breaker: { onChange: (state) => http.observer?.circuit('discovery', issuer, state) },
       })
       this.#documents.set(issuer, document)
     }

@@ -112,6 +112,8 @@ export interface CircuitBreakerOptions {
   maxOpenMs?: number
   /** The clock, ms (default `Date.now`). */
   now?: () => number
+  /** Told of each change of state (telemetry's circuit gauge). */
+  onChange?: (state: CircuitState) => void
 }
 
 /**
@@ -136,6 +138,7 @@ export class CircuitBreaker {
   readonly #firstOpenMs: number
   readonly #maxOpenMs: number
   readonly #now: () => number
+  readonly #onChange: ((state: CircuitState) => void) | undefined
 
   constructor(options: CircuitBreakerOptions = {}) {
     const {
@@ -153,6 +156,7 @@ export class CircuitBreaker {
     this.#firstOpenMs = openMs
     this.#maxOpenMs = maxOpenMs
     this.#now = options.now ?? Date.now
+    this.#onChange = options.onChange
   }
 
   /** Where the circuit stands now (an open circuit whose interval has passed is still `open`). */
@@ -202,7 +206,7 @@ export class CircuitBreaker {
     if (this.#state === 'closed') return false
     const now = this.#now()
     if (this.#state === 'open' && now >= this.#probeAt) {
-      this.#state = 'half-open'
+      this.#set('half-open')
       return true
     }
     const wait = this.#state === 'open' ? this.#probeAt - now : this.#openMs
@@ -210,7 +214,7 @@ export class CircuitBreaker {
   }
 
   #succeeded(): void {
-    this.#state = 'closed'
+    if (this.#state !== 'closed') this.#set('closed')
     this.#failures = 0
     this.#openMs = 0
   }
@@ -226,8 +230,17 @@ export class CircuitBreaker {
   }
 
   /** Opens the circuit for `ms` (0: the next caller probes at once, the interval unchanged). */
+  #set(state: CircuitState): void {
+    this.#state = state
+    try {
+      this.#onChange?.(state)
+    } catch {
+      // an observer's failure changes nothing about the endpoint
+    }
+  }
+
   #reopen(ms: number): void {
-    this.#state = 'open'
+    this.#set('open')
     this.#failures = 0
     if (ms > 0) this.#openMs = ms
     this.#probeAt = this.#now() + ms

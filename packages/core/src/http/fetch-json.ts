@@ -41,8 +41,25 @@ export class UpstreamError extends Error {
   }
 }
 
+/** What core calls an authorization server for: each has its spans, counters and circuit. */
+export type UpstreamPurpose = 'discovery' | 'jwks' | 'introspection'
+
+/** A call's result as telemetry reports it: `ok`, or the {@link UpstreamError} reason. */
+export type UpstreamResult = 'ok' | UpstreamError['reason'] | 'error'
+
+/**
+ * Told of every call to an authorization server and of every change of an endpoint's circuit
+ * (telemetry; see telemetry/). `call` must run `run` exactly once and hand back its outcome.
+ */
+export interface UpstreamObserver {
+  call<T>(purpose: UpstreamPurpose, url: string, method: string, run: () => Promise<T>): Promise<T>
+  circuit(purpose: UpstreamPurpose, endpoint: string, state: 'closed' | 'open' | 'half-open'): void
+}
+
 export interface FetchJsonOptions {
   fetch: FetchLike
+  /** Told of each call made with these options (the guard's telemetry), if any. */
+  observer?: UpstreamObserver
   /** Milliseconds for the whole exchange, body included. */
   timeout: number
   /** Bytes; larger bodies are refused while streaming. */
@@ -50,6 +67,26 @@ export interface FetchJsonOptions {
   method?: 'GET' | 'POST'
   headers?: Record<string, string>
   body?: string
+}
+
+/**
+ * Runs `run` — one exchange with the endpoint `url`, checks of its answer included — as a call
+ * the options' observer is told of (a span, a counter by result), or simply runs it.
+ *
+ * @example
+ * ```ts
+ * const jwks = await observed(http, 'jwks', uri, 'GET', () => fetchJson(uri, http))
+ * ```
+ */
+export function observed<T>(
+  options: FetchJsonOptions,
+  purpose: UpstreamPurpose,
+  url: string,
+  method: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  const observer = options.observer
+  return observer ? observer.call(purpose, url, method, run) : run()
 }
 
 /**

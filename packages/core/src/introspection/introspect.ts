@@ -8,6 +8,7 @@
 import { compactVerify, type CryptoKey, type JWSHeaderParameters } from 'jose'
 import {
   fetchText,
+  observed,
   parseJsonObject,
   UpstreamError,
   type FetchJsonOptions,
@@ -38,6 +39,15 @@ export interface IntrospectRequest {
  * ```
  */
 export async function introspect(
+  token: string,
+  request: IntrospectRequest,
+): Promise<Record<string, unknown>> {
+  return observed(request.http, 'introspection', request.endpoint, 'POST', () =>
+    introspectOnce(token, request),
+  )
+}
+
+async function introspectOnce(
   token: string,
   request: IntrospectRequest,
 ): Promise<Record<string, unknown>> {

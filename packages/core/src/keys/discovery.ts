@@ -5,7 +5,7 @@
  * when its `issuer` equals the configured issuer exactly (RFC 8414 §3.3).
  */
 import { isHttpUrl } from '../http/is-http-url.js'
-import { fetchJson, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
+import { fetchJson, observed, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
 
 /** The metadata fields bearerguard reads (RFC 8414 §2). */
 export interface AuthorizationServerMetadata {
@@ -43,16 +43,14 @@ export async function discover(
   let lastError: UpstreamError | undefined
   for (const url of discoveryUrls(issuer)) {
     try {
-      const { body } = await fetchJson(url, options)
-      if (body.issuer !== issuer) {
-        lastError = new UpstreamError('invalid_document', url)
-        continue
-      }
-      if (body.jwks_uri !== undefined && !isHttpUrl(body.jwks_uri)) {
-        lastError = new UpstreamError('invalid_document', url)
-        continue
-      }
-      return body as AuthorizationServerMetadata
+      return await observed(options, 'discovery', url, 'GET', async () => {
+        const { body } = await fetchJson(url, options)
+        if (body.issuer !== issuer) throw new UpstreamError('invalid_document', url)
+        if (body.jwks_uri !== undefined && !isHttpUrl(body.jwks_uri)) {
+          throw new UpstreamError('invalid_document', url)
+        }
+        return body as AuthorizationServerMetadata
+      })
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error
       lastError = error

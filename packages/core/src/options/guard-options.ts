@@ -10,6 +10,13 @@ import type { RequestLike } from '../request/request-like.js'
 import type { ResourceMetadataOptions } from './resolve-resource-metadata.js'
 import type { ReplayStore } from '../dpop/replay-store.js'
 import type { JwksStore } from '../keys/jwks-store.js'
+import type { RouteRequirement } from '../requirements/route-requirement.js'
+import type { GuardObserver } from '../telemetry/guard-observer.js'
+import type {
+  MeterProviderLike,
+  OpenTelemetryApi,
+  TracerProviderLike,
+} from '../telemetry/otel-api.js'
 
 /**
  * Algorithms accepted when `algorithms` is not set (asymmetric only).
@@ -330,6 +337,82 @@ export interface GuardOptions {
   revocationStore?: CacheStore
   /** Called after every successful authentication (for logs and metrics). Errors are ignored. */
   onAuthenticated?: (auth: AuthInfo, request: RequestLike) => void | Promise<void>
-  /** Called after every rejection (for logs and metrics); the request's credentials are redacted. */
-  onRejected?: (error: AuthError, request: RequestLike) => void | Promise<void>
+  /**
+   * Called after every rejection (for logs and metrics); the request's credentials are
+   * redacted. Refusals of `guard.authorize()` (403 for a scope, role, claim or predicate, 401
+   * for step-up or an anonymous caller) come with `details.stage === 'authorize'` and the
+   * requirement that failed — from every adapter; a direct call reports them when given the
+   * request (`guard.authorize(auth, requirement, request)`).
+   */
+  onRejected?: (
+    error: AuthError,
+    request: RequestLike,
+    details: RejectionDetails,
+  ) => void | Promise<void>
+  /**
+   * OpenTelemetry traces and metrics (see docs/production.md). By default they are on when
+   * `@opentelemetry/api` is installed (an optional peer dependency, imported once, lazily) and
+   * go to the global tracer and meter providers; `false` turns them off. `api` hands the module
+   * over where it cannot be imported lazily (a bundled Worker); `tracerProvider` and
+   * `meterProvider` replace the global ones; `observer` receives the same events as plain
+   * calls (e.g. for a Prometheus registry).
+   */
+  telemetry?: false | TelemetryOptions
+  /**
+   * The development explainer: every rejection logged with the check that failed and the
+   * values it compared (expected audience and the token's, clock skew, the kids in the JWKS, …),
+   * the token redacted. Refused when `NODE_ENV=production` unless `{ force: true }`. `log`
+   * defaults to `console.warn`.
+   */
+  debug?: boolean | DebugOptions
+}
+
+/**
+ * Where a guard's spans and metrics go (`telemetry` option).
+ *
+ * @example
+ * ```ts
+ * import * as api from '@opentelemetry/api'
+ * createGuard({ issuer, audience, telemetry: { api, meterProvider } })
+ * ```
+ */
+export interface TelemetryOptions {
+  /** The `@opentelemetry/api` module; default: imported lazily when installed. */
+  api?: OpenTelemetryApi
+  /** Default: the global tracer provider. */
+  tracerProvider?: TracerProviderLike
+  /** Default: the global meter provider (followed if it is set after the guard is made). */
+  meterProvider?: MeterProviderLike
+  /** Receives every authentication, authorization, call and circuit change as an event. */
+  observer?: GuardObserver
+}
+
+/**
+ * The explainer's settings (`debug` option).
+ *
+ * @example
+ * ```ts
+ * createGuard({ issuer, audience, debug: { log: (line) => logger.debug(line) } })
+ * ```
+ */
+export interface DebugOptions {
+  /** Explain rejections even when `NODE_ENV=production` (they include claim values). */
+  force?: boolean
+  /** Where each explanation goes; default `console.warn`. */
+  log?: (line: string) => void
+}
+
+/**
+ * What `onRejected` learns besides the error.
+ *
+ * @example
+ * ```ts
+ * onRejected: (error, request, { stage, requirement }) => log.info({ stage, code: error.code })
+ * ```
+ */
+export interface RejectionDetails {
+  /** `authenticate`: the token was refused; `authorize`: a route requirement was not met. */
+  readonly stage: 'authenticate' | 'authorize'
+  /** For `authorize`: the requirement that failed (none when the caller had no token). */
+  readonly requirement?: RouteRequirement
 }

@@ -14,6 +14,7 @@ import type { IssuerSettings } from '../jwt/issuer-settings.js'
 import type { JwtPolicy } from '../jwt/verify-jwt.js'
 import type { KeyCacheSettings } from '../keys/key-spec.js'
 import type { ResolvedResourceMetadata } from '../metadata/resource-metadata.js'
+import type { TelemetrySettings } from '../telemetry/telemetry.js'
 import type { GuardOptions } from './guard-options.js'
 
 /**
@@ -53,6 +54,9 @@ export interface GuardSettings {
   /** RFC 9728; undefined when `resourceMetadata` is not set. */
   resourceMetadata: ResolvedResourceMetadata | undefined
   hooks: Pick<GuardOptions, 'onAuthenticated' | 'onRejected'>
+  telemetry: TelemetrySettings
+  /** The development explainer, when on. */
+  debug: { log: (line: string) => void } | undefined
   /** `isRevoked`, and the store revoked JWTs are recorded in (undefined: this process only). */
   revocation: { isRevoked: GuardOptions['isRevoked']; store: CacheStore | undefined }
 }

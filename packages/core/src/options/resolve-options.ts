@@ -10,6 +10,13 @@ import type { ReplayStore } from '../dpop/replay-store.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { CacheStore } from '../introspection/cache-store.js'
 import type { JwksStore } from '../keys/jwks-store.js'
+import type { GuardObserver } from '../telemetry/guard-observer.js'
+import {
+  asApi,
+  type MeterProviderLike,
+  type OpenTelemetryApi,
+  type TracerProviderLike,
+} from '../telemetry/otel-api.js'
 import { z } from 'zod'
 import type { DpopSettings } from '../dpop/dpop-settings.js'
 import type { BearerMethod } from '../extract/extract-token.js'
@@ -211,6 +218,42 @@ export const guardOptionsSchema = z.strictObject({
   ).optional(),
   onAuthenticated: fn<NonNullable<GuardOptions['onAuthenticated']>>().optional(),
   onRejected: fn<NonNullable<GuardOptions['onRejected']>>().optional(),
+  telemetry: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        api: z
+          .custom<OpenTelemetryApi>(
+            (v) => asApi(v) !== undefined,
+            'must be the @opentelemetry/api module (import * as api from "@opentelemetry/api")',
+          )
+          .optional(),
+        tracerProvider: withMethods<TracerProviderLike>(
+          ['getTracer'],
+          'must be a TracerProvider (an object with getTracer)',
+        ).optional(),
+        meterProvider: withMethods<MeterProviderLike>(
+          ['getMeter'],
+          'must be a MeterProvider (an object with getMeter)',
+        ).optional(),
+        observer: z
+          .custom<GuardObserver>(
+            (v) => typeof v === 'object' && v !== null,
+            'must be a GuardObserver (an object with methods such as authentication(event))',
+          )
+          .optional(),
+      }),
+    ])
+    .optional(),
+  debug: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        force: z.boolean().optional(),
+        log: fn<(line: string) => void>().optional(),
+      }),
+    ])
+    .optional(),
 })
 
 const NO_DPOP = { mode: 'disabled', algorithms: [] } as const satisfies Pick<
@@ -376,6 +419,8 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
     },
     resourceMetadata: metadata.resourceMetadata,
     hooks: { onAuthenticated: o.onAuthenticated, onRejected: o.onRejected },
+    telemetry: o.telemetry === false ? { enabled: false } : { enabled: true, ...o.telemetry },
+    debug: debugSettings(o.debug, problems),
     revocation: {
       isRevoked: o.isRevoked,
       store: o.revocationStore,
@@ -596,4 +641,24 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key]
   }
   return value
+}
+
+/**
+ * The explainer's settings; refused (a problem of option `debug`) when `NODE_ENV=production`
+ * unless forced: its lines hold claim values.
+ */
+function debugSettings(debug: GuardOptions['debug'], problems: Problems): GuardSettings['debug'] {
+  if (debug === undefined || debug === false) return undefined
+  const options = debug === true ? {} : debug
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env?.NODE_ENV
+  if (env === 'production' && options.force !== true) {
+    problems.push({
+      option: 'debug',
+      problem:
+        'is refused when NODE_ENV=production (its lines hold claim values); pass { force: true } to explain rejections anyway',
+    })
+    return undefined
+  }
+  return { log: options.log ?? ((line) => console.warn(line)) }
 }
