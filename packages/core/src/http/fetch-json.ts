@@ -41,11 +41,38 @@ export class UpstreamError extends Error {
   }
 }
 
-/** What core calls an authorization server for: each has its spans, counters and circuit. */
+/**
+ * What core calls an authorization server for: each has its spans, counters and circuit.
+ *
+ * @example
+ * ```ts
+ * const purpose: UpstreamPurpose = 'jwks'
+ * ```
+ */
 export type UpstreamPurpose = 'discovery' | 'jwks' | 'introspection'
 
-/** A call's result as telemetry reports it: `ok`, or the {@link UpstreamError} reason. */
-export type UpstreamResult = 'ok' | UpstreamError['reason'] | 'error'
+/**
+ * A call's result as telemetry reports it: `ok`, why it failed (a network error, a timeout, an
+ * error status, a redirect, a body too large, not JSON, not an object, a document that fails
+ * its checks, client credentials that could not be made), or `error` for anything else.
+ *
+ * @example
+ * ```ts
+ * const result: UpstreamResult = 'timeout'
+ * ```
+ */
+export type UpstreamResult =
+  | 'ok'
+  | 'network'
+  | 'timeout'
+  | 'status'
+  | 'redirect'
+  | 'too_large'
+  | 'not_json'
+  | 'not_object'
+  | 'invalid_document'
+  | 'client_auth'
+  | 'error'
 
 /**
  * Told of every call to an authorization server and of every change of an endpoint's circuit

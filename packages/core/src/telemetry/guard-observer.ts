@@ -5,12 +5,24 @@
  */
 import type { UpstreamPurpose, UpstreamResult } from '../http/fetch-json.js'
 
-/** How an authentication ended. `error`: a bug (not an `AuthError`), answered with a 500. */
+/**
+ * How an authentication ended. `error`: a bug (not an `AuthError`), answered with a 500.
+ *
+ * @example
+ * ```ts
+ * const outcome: AuthenticationOutcome = 'unavailable'
+ * ```
+ */
 export type AuthenticationOutcome = 'allowed' | 'anonymous' | 'rejected' | 'unavailable' | 'error'
 
 /**
  * One authentication: the outcome, the `AuthError` code for a refusal (`unauthorized` when no
  * token came), the token's format and whether a cache decided it, and how long it took.
+ *
+ * @example
+ * ```ts
+ * const event: AuthenticationEvent = { outcome: 'allowed', reason: undefined, format: 'jwt', cacheHit: true, seconds: 0.00002 }
+ * ```
  */
 export interface AuthenticationEvent {
   readonly outcome: AuthenticationOutcome
@@ -20,7 +32,14 @@ export interface AuthenticationEvent {
   readonly seconds: number
 }
 
-/** One route requirement checked (`guard.authorize`): met, or refused with its code. */
+/**
+ * One route requirement checked (`guard.authorize`): met, or refused with its code.
+ *
+ * @example
+ * ```ts
+ * const event: AuthorizationEvent = { outcome: 'rejected', reason: 'insufficient_scope', requirement: 'scopes' }
+ * ```
+ */
 export interface AuthorizationEvent {
   readonly outcome: 'allowed' | 'rejected'
   readonly reason: string | undefined
@@ -28,7 +47,14 @@ export interface AuthorizationEvent {
   readonly requirement: string | undefined
 }
 
-/** One call to an authorization server. */
+/**
+ * One call to an authorization server.
+ *
+ * @example
+ * ```ts
+ * const event: UpstreamEvent = { purpose: 'jwks', result: 'ok', seconds: 0.012 }
+ * ```
+ */
 export interface UpstreamEvent {
   readonly purpose: UpstreamPurpose
   readonly result: UpstreamResult
@@ -48,11 +74,12 @@ export interface UpstreamEvent {
  * ```
  */
 export interface GuardObserver {
+  /** An authentication ended. */
   authentication?(event: AuthenticationEvent): void
+  /** A route requirement was checked. */
   authorization?(event: AuthorizationEvent): void
+  /** A call to the authorization server ended. */
   upstream?(event: UpstreamEvent): void
-  /** A lookup in the verified-token cache (`token`) or the introspection cache. */
-  cacheLookup?(cache: 'token' | 'introspection', hit: boolean): void
   /** An endpoint's circuit breaker changed state. */
   circuit?(purpose: UpstreamPurpose, endpoint: string, state: 'closed' | 'open' | 'half-open'): void
 }

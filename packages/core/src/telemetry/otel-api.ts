@@ -9,7 +9,7 @@
 /** Span and metric attribute values (as in OpenTelemetry). */
 export type Attributes = Record<string, string | number | boolean | undefined>
 
-/** The span methods core calls. */
+/** The span methods core calls (OpenTelemetry's `Span`). */
 export interface SpanLike {
   setAttribute(key: string, value: string | number | boolean): unknown
   setAttributes(attributes: Attributes): unknown
@@ -19,18 +19,13 @@ export interface SpanLike {
   isRecording(): boolean
 }
 
-/** What a tracer is to core. */
+/** OpenTelemetry's `Tracer`, as core calls it. */
 export interface TracerLike {
   startSpan(
     name: string,
     options?: { kind?: number; attributes?: Attributes },
     context?: unknown,
   ): SpanLike
-}
-
-/** A `TracerProvider` (the SDK's, or the global one). */
-export interface TracerProviderLike {
-  getTracer(name: string, version?: string): TracerLike
 }
 
 /** A counter, histogram and observable gauge as core uses them. */
@@ -57,13 +52,36 @@ export interface MeterLike {
   }
 }
 
-/** A `MeterProvider` (the SDK's, or the global one). */
-export interface MeterProviderLike {
-  getMeter(name: string, version?: string): MeterLike
+/**
+ * An OpenTelemetry `TracerProvider` (the SDK's `BasicTracerProvider` or `NodeTracerProvider`,
+ * or the global one): core calls its `getTracer`.
+ *
+ * @example
+ * ```ts
+ * const tracerProvider: TracerProviderLike = new BasicTracerProvider({ spanProcessors })
+ * ```
+ */
+export interface TracerProviderLike {
+  /** OpenTelemetry's `getTracer(name, version)`. */
+  getTracer(name: string, version?: string): object
 }
 
 /**
- * The `@opentelemetry/api` module, as `import * as api from '@opentelemetry/api'` gives it.
+ * An OpenTelemetry `MeterProvider` (the SDK's, or the global one): core calls its `getMeter`.
+ *
+ * @example
+ * ```ts
+ * const meterProvider: MeterProviderLike = new MeterProvider({ readers: [reader] })
+ * ```
+ */
+export interface MeterProviderLike {
+  /** OpenTelemetry's `getMeter(name, version)`. */
+  getMeter(name: string, version?: string): object
+}
+
+/**
+ * The `@opentelemetry/api` module, as `import * as api from '@opentelemetry/api'` gives it
+ * (checked when the guard is created: it must have `trace`, `context` and `metrics`).
  *
  * @example
  * ```ts
@@ -72,15 +90,25 @@ export interface MeterProviderLike {
  * ```
  */
 export interface OpenTelemetryApi {
+  /** OpenTelemetry's `trace` namespace. */
+  readonly trace: object
+  /** OpenTelemetry's `context` namespace. */
+  readonly context: object
+  /** OpenTelemetry's `metrics` namespace. */
+  readonly metrics: object
+}
+
+/** The parts of the API module core calls, as they are typed there. */
+interface ApiModule {
   trace: {
-    getTracerProvider(): TracerProviderLike
-    setSpan(context: never, span: never): unknown
+    getTracerProvider(): { getTracer(name: string, version?: string): TracerLike }
+    setSpan(context: unknown, span: SpanLike): unknown
   }
   context: {
     active(): unknown
-    with(context: never, fn: never): unknown
+    with<T>(context: unknown, fn: () => T): T
   }
-  metrics: { getMeterProvider(): MeterProviderLike }
+  metrics: { getMeterProvider(): { getMeter(name: string, version?: string): MeterLike } }
 }
 
 /** `SpanKind` values of the API (stable since 1.0). */
@@ -88,25 +116,36 @@ export const SPAN_KIND = { internal: 0, client: 2 } as const
 /** `SpanStatusCode.ERROR`. */
 export const STATUS_ERROR = 2
 
-/** The API's functions typed for how core calls them (the public type above only admits them). */
+/** The API's functions as core calls them. */
 export interface OpenTelemetryCalls {
-  tracerProvider(): TracerProviderLike
-  meterProvider(): MeterProviderLike
+  tracer(provider: TracerProviderLike | undefined, name: string, version: string): TracerLike
+  meter(provider: MeterProviderLike | undefined, name: string, version: string): MeterLike
+  /** The global meter provider now (the metrics API has no proxy that follows a late SDK). */
+  globalMeterProvider(): MeterProviderLike
   /** Runs `fn` with `span` as the active span (children started inside are its children). */
   withSpan<T>(span: SpanLike, fn: () => T): T
   active(): unknown
 }
 
-/** The calls core makes, on an API module. */
-export function callsOf(api: OpenTelemetryApi): OpenTelemetryCalls {
-  const { trace, context, metrics } = api
-  const setSpan = trace.setSpan as unknown as (ctx: unknown, span: SpanLike) => unknown
-  const withContext = context.with as unknown as <T>(ctx: unknown, fn: () => T) => T
+/** The calls core makes, on an API module (checked by {@link asApi}). */
+export function callsOf(module: OpenTelemetryApi): OpenTelemetryCalls {
+  const { trace, context, metrics } = module as unknown as ApiModule
   return {
-    tracerProvider: () => trace.getTracerProvider(),
-    meterProvider: () => metrics.getMeterProvider(),
+    tracer: (provider, name, version) =>
+      (
+        (provider ?? trace.getTracerProvider()) as {
+          getTracer(n: string, v?: string): TracerLike
+        }
+      ).getTracer(name, version),
+    meter: (provider, name, version) =>
+      (
+        (provider ?? metrics.getMeterProvider()) as {
+          getMeter(n: string, v?: string): MeterLike
+        }
+      ).getMeter(name, version),
+    globalMeterProvider: () => metrics.getMeterProvider(),
     withSpan: <T>(span: SpanLike, fn: () => T): T =>
-      withContext.call(context, setSpan.call(trace, context.active(), span), fn) as T,
+      context.with(trace.setSpan(context.active(), span), fn),
     active: () => context.active(),
   }
 }
@@ -136,7 +175,7 @@ function importOptional(specifier: string): Promise<unknown> {
 export function asApi(module: unknown): OpenTelemetryApi | undefined {
   const candidates = [module, (module as { default?: unknown } | null)?.default]
   for (const candidate of candidates) {
-    const api = candidate as Partial<OpenTelemetryApi> | null | undefined
+    const api = candidate as Partial<ApiModule> | null | undefined
     if (
       typeof api?.trace?.getTracerProvider === 'function' &&
       typeof api.trace.setSpan === 'function' &&

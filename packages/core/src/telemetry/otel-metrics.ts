@@ -34,16 +34,17 @@ interface Instruments {
 }
 
 /**
- * A {@link GuardObserver} recording into `provider()`'s meter `@bearerguard/core`.
+ * A {@link GuardObserver} recording into the meter `meterOf(provider)` gives.
  *
  * @example
  * ```ts
- * const metrics = new OpenTelemetryMetrics(() => api.metrics.getMeterProvider(), '0.1.0')
+ * const metrics = new OpenTelemetryMetrics(meterProvider, (provider) => calls.meter(provider, '@bearerguard/core', '0.1.0'))
  * ```
  */
 export class OpenTelemetryMetrics implements GuardObserver {
-  readonly #provider: () => MeterProviderLike
-  readonly #version: string
+  /** The provider given, or a function reading the global one (followed when it changes). */
+  readonly #provider: MeterProviderLike | (() => MeterProviderLike)
+  readonly #meterOf: (provider: MeterProviderLike) => MeterLike
   #made: MeterProviderLike | undefined
   #instruments: Instruments | undefined
   /** Each endpoint's circuit, as last reported (the gauge reads it when collected). */
@@ -52,9 +53,12 @@ export class OpenTelemetryMetrics implements GuardObserver {
     { purpose: UpstreamPurpose; endpoint: string; value: number }
   >()
 
-  constructor(provider: () => MeterProviderLike, version: string) {
+  constructor(
+    provider: MeterProviderLike | (() => MeterProviderLike),
+    meterOf: (provider: MeterProviderLike) => MeterLike,
+  ) {
     this.#provider = provider
-    this.#version = version
+    this.#meterOf = meterOf
   }
 
   authentication(event: AuthenticationEvent): void {
@@ -98,10 +102,11 @@ export class OpenTelemetryMetrics implements GuardObserver {
   }
 
   #current(): Instruments {
-    const provider = this.#provider()
+    const given = this.#provider
+    const provider = typeof given === 'function' ? given() : given
     if (provider !== this.#made || !this.#instruments) {
       this.#made = provider
-      this.#instruments = this.#make(provider.getMeter('@bearerguard/core', this.#version))
+      this.#instruments = this.#make(this.#meterOf(provider))
     }
     return this.#instruments
   }

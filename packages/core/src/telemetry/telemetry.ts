@@ -88,15 +88,11 @@ export class Telemetry implements UpstreamObserver {
   #use(api: OpenTelemetryApi, settings: TelemetrySettings): void {
     const calls = callsOf(api)
     this.#calls = calls
-    this.#tracer = (settings.tracerProvider ?? calls.tracerProvider()).getTracer(
-      SCOPE,
-      CORE_VERSION,
-    )
-    const meterProvider = settings.meterProvider
+    this.#tracer = calls.tracer(settings.tracerProvider, SCOPE, CORE_VERSION)
+    const { meterProvider } = settings
     this.#observers.push(
-      new OpenTelemetryMetrics(
-        meterProvider ? () => meterProvider : calls.meterProvider,
-        CORE_VERSION,
+      new OpenTelemetryMetrics(meterProvider ?? calls.globalMeterProvider, (provider) =>
+        calls.meter(provider, SCOPE, CORE_VERSION),
       ),
     )
     this.on = true
