@@ -215,6 +215,46 @@ describe('the observer', () => {
     ])
   })
 
+  it('a refusal decided by a cache counts as a cache hit (an inactive token held)', async () => {
+    const events: AuthenticationEvent[] = []
+    const guard = guardOf({
+      introspection: { clientId: 'test-client', clientSecret: 'test-secret' },
+      telemetry: { observer: { authentication: (e) => events.push(e) } },
+    })
+    const token = await issuer.opaqueToken({ scope: 'a' })
+    issuer.revoke(token)
+    for (let i = 0; i < 2; i++) {
+      await expect(guard.authenticate(requestWith(token))).rejects.toThrow('Token is not active')
+    }
+    expect(events.map((e) => [e.outcome, e.reason, e.format, e.cacheHit])).toEqual([
+      ['rejected', 'invalid_token', 'opaque', false],
+      ['rejected', 'invalid_token', 'opaque', true],
+    ])
+  })
+
+  it('with openTelemetry: false the observer hears everything, OpenTelemetry nothing', async () => {
+    const on = providers()
+    api.trace.setGlobalTracerProvider(on.tracerProvider)
+    api.metrics.setGlobalMeterProvider(on.meterProvider)
+    try {
+      const events: string[] = []
+      const guard = guardOf({
+        telemetry: {
+          openTelemetry: false,
+          observer: { authentication: (e) => events.push(e.outcome) },
+        },
+      })
+      await guard.ready()
+      await guard.authenticate(requestWith(await issuer.token()))
+      expect(events).toEqual(['allowed'])
+      expect(on.spans.getFinishedSpans()).toEqual([])
+      expect(await on.metricNames()).toEqual([])
+    } finally {
+      api.trace.disable()
+      api.metrics.disable()
+    }
+  })
+
   it('an observer that throws changes no answer', async () => {
     const boom = () => {
       throw new Error('observer down')

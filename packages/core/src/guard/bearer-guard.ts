@@ -154,7 +154,14 @@ export class BearerGuard implements Guard {
         checkBearerUse(undefined, 'required')
       }
       const now = Date.now()
-      let looked = this.#tokens.lookup(found.token, now)
+      let looked: AuthInfoBase | TokenMiss
+      try {
+        looked = this.#tokens.lookup(found.token, now)
+      } catch (error) {
+        // only a held entry refuses here (expired since it was cached, an inactive token)
+        if (probe) [probe.cacheHit, probe.format] = [true, this.#formatOf(found.token)]
+        throw error
+      }
       if (probe) {
         const missed = looked instanceof TokenMiss
         probe.cacheHit = !missed
@@ -428,6 +435,13 @@ export class BearerGuard implements Guard {
       if (nonce) headers['dpop-nonce'] = nonce
     }
     return headers
+  }
+
+  /** How the guard treats `token`: verified as a JWT, or introspected. */
+  #formatOf(token: string): 'jwt' | 'opaque' {
+    const format = this.#settings.tokenFormat
+    if (format !== 'auto') return format
+    return this.#opaque && !looksLikeJws(token) ? 'opaque' : 'jwt'
   }
 
   /** The scheme a request's Authorization header names, for a request extraction refused. */

@@ -229,7 +229,7 @@ export class CircuitBreaker {
     // else: a call that started before the circuit opened; its failure is already known
   }
 
-  /** Opens the circuit for `ms` (0: the next caller probes at once, the interval unchanged). */
+  /** Moves to `state` and tells the observer. */
   #set(state: CircuitState): void {
     this.#state = state
     try {
@@ -239,6 +239,7 @@ export class CircuitBreaker {
     }
   }
 
+  /** Opens the circuit for `ms` (0: the next caller probes at once, the interval unchanged). */
   #reopen(ms: number): void {
     this.#set('open')
     this.#failures = 0

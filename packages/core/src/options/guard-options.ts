@@ -385,6 +385,8 @@ export interface TelemetryOptions {
   meterProvider?: MeterProviderLike
   /** Receives every authentication, authorization, call and circuit change as an event. */
   observer?: GuardObserver
+  /** `false`: the observer only, no OpenTelemetry even when the API is installed. Default `true`. */
+  openTelemetry?: boolean
 }
 
 /**

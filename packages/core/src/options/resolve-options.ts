@@ -242,6 +242,7 @@ export const guardOptionsSchema = z.strictObject({
             'must be a GuardObserver (an object with methods such as authentication(event))',
           )
           .optional(),
+        openTelemetry: z.boolean().optional(),
       }),
     ])
     .optional(),
@@ -419,7 +420,7 @@ function resolveShaped(o: GuardOptions, problems: Problems): GuardSettings | und
     },
     resourceMetadata: metadata.resourceMetadata,
     hooks: { onAuthenticated: o.onAuthenticated, onRejected: o.onRejected },
-    telemetry: o.telemetry === false ? { enabled: false } : { enabled: true, ...o.telemetry },
+    telemetry: telemetrySettings(o.telemetry),
     debug: debugSettings(o.debug, problems),
     revocation: {
       isRevoked: o.isRevoked,
@@ -661,4 +662,11 @@ function debugSettings(debug: GuardOptions['debug'], problems: Problems): GuardS
     return undefined
   }
   return { log: options.log ?? ((line) => console.warn(line)) }
+}
+
+/** The `telemetry` option resolved: OpenTelemetry on unless turned off, the observer kept. */
+function telemetrySettings(telemetry: GuardOptions['telemetry']): GuardSettings['telemetry'] {
+  if (telemetry === false) return { enabled: false }
+  const { openTelemetry, ...rest } = telemetry ?? {}
+  return { ...rest, enabled: openTelemetry !== false }
 }
