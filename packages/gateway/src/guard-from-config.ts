@@ -1,9 +1,16 @@
 /**
  * The guard of a configuration: `@bearerguard/core`'s createGuard with the config's `guard`
- * section, the Redis store when `introspection.cache.redis` is set, and a `fetch` that counts
- * failed calls to the authorization server.
+ * section, the Redis store when `introspection.cache.redis` is set, a `fetch` that counts
+ * failed calls to the authorization server, and the metrics' guard observer added to its
+ * `telemetry` (the `bearerguard_*` series of `/metrics`).
  */
-import { createGuard, type FetchLike, type Guard, type GuardOptions } from '@bearerguard/core'
+import {
+  createGuard,
+  type FetchLike,
+  type Guard,
+  type GuardObserver,
+  type GuardOptions,
+} from '@bearerguard/core'
 import { createRedisStore, type RedisCacheStore } from '@bearerguard/redis'
 import type { Logger } from 'pino'
 import type { GatewayConfig } from './config/schema.js'
@@ -84,10 +91,61 @@ export function guardFromConfig(
           },
         )
     : base
+  if (metrics) options.telemetry = withObserver(options.telemetry, metrics.guardObserver)
   try {
     return { guard: createGuard(options), redis }
   } catch (error) {
     void redis?.close()
     throw error
   }
+}
+
+/**
+ * `telemetry` with `observer` added (next to the configured one, if any). `false` stays
+ * `false`: core then reports nothing, to OpenTelemetry or to an observer.
+ */
+function withObserver(
+  telemetry: GuardOptions['telemetry'],
+  observer: GuardObserver,
+): GuardOptions['telemetry'] {
+  if (telemetry === false) return false
+  const configured = telemetry?.observer
+  return {
+    ...telemetry,
+    observer:
+      configured && configured !== observer ? bothObservers(configured, observer) : observer,
+  }
+}
+
+/** Every method of a GuardObserver (a method core adds fails to compile until listed). */
+const OBSERVER_METHODS = [
+  'authentication',
+  'authorization',
+  'upstream',
+  'circuit',
+] as const satisfies readonly (keyof GuardObserver)[]
+const EVERY_METHOD_LISTED: [
+  Exclude<keyof GuardObserver, (typeof OBSERVER_METHODS)[number]>,
+] extends [never]
+  ? true
+  : never = true
+void EVERY_METHOD_LISTED
+
+/** One observer telling both; a failing one does not keep the other from hearing. */
+function bothObservers(first: GuardObserver, second: GuardObserver): GuardObserver {
+  const both: GuardObserver = {}
+  for (const name of OBSERVER_METHODS) {
+    const targets = [first, second].filter((o) => typeof o[name] === 'function')
+    if (targets.length === 0) continue
+    ;(both as Record<string, (...args: unknown[]) => void>)[name] = (...args: unknown[]) => {
+      for (const target of targets) {
+        try {
+          ;(target[name] as (...a: unknown[]) => void).apply(target, args)
+        } catch {
+          // an observer's failure must not change the answer to the request
+        }
+      }
+    }
+  }
+  return both
 }

@@ -2,9 +2,13 @@
  * Prometheus metrics with prom-client, in a registry of the gateway's own: decisions by
  * contract, result and reason; decision latency; the guard's cache hits and misses (and their
  * ratio); failed calls to the authorization server. Labels never carry a token or a subject.
+ * Besides these `bearerguard_gateway_*` series, the guard's own (`bearerguard_*`, the names of
+ * core's OpenTelemetry metrics) through {@link GatewayMetrics.guardObserver}.
  */
+import type { GuardObserver } from '@bearerguard/core'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Decision } from '../decide.js'
+import { GuardObserverMetrics } from './guard-observer-metrics.js'
 
 /**
  * Where a decision was asked for (the `contract` label).
@@ -28,6 +32,13 @@ export type Contract = 'nginx' | 'traefik' | 'envoy' | 'proxy'
  */
 export class GatewayMetrics {
   readonly registry = new Registry()
+  /**
+   * Records a guard's events (authentications, authorizations, calls to the authorization
+   * server, circuits) in {@link GatewayMetrics.registry}: the gateway passes it to the guard it
+   * builds as `telemetry: { observer }`; pass it to a guard of your own the same way. One per
+   * registry, shared by every guard reporting there.
+   */
+  readonly guardObserver: GuardObserver
   readonly #decisions: Counter<'contract' | 'result' | 'reason'>
   readonly #latency: Histogram<'contract' | 'result'>
   readonly #cache: Counter<'result'>
@@ -74,6 +85,7 @@ export class GatewayMetrics {
       labelNames: ['reason'],
       registers,
     })
+    this.guardObserver = new GuardObserverMetrics(this.registry)
     if (options.defaultMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: 'bearerguard_gateway_' })
     }
