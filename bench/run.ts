@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runChecks, sendEach, type CheckResult } from './lib/checks.js'
-import { CONTENDERS, type Contender } from './lib/contenders.js'
+import { CONTENDERS, OTEL_ABSENT, type Contender } from './lib/contenders.js'
 import { runLoad } from './lib/load.js'
 import { clockTicksPerSecond } from './lib/proc-cpu.js'
 import { loadText, machineInfo, writeResults, type RunInfo } from './lib/report.js'
@@ -25,6 +25,7 @@ import { buildPackages, ServerProcess, type Packages } from './lib/server-proces
 import {
   evaluateTargets,
   summarize,
+  telemetryCost,
   WORKLOADS,
   type SlotRecord,
   type Workload,
@@ -266,7 +267,7 @@ async function main(): Promise<void> {
     for (const contender of options.contenders) {
       servers.set(
         contender.name,
-        await ServerProcess.start(BENCH_DIR, contender.name, env, options.packages),
+        await ServerProcess.start(BENCH_DIR, contender, env, options.packages),
       )
     }
     log(`bench: ${servers.size} servers listening`)
@@ -275,10 +276,11 @@ async function main(): Promise<void> {
       const results = await runChecks(contender, serverOf(contender).url, checkTokens)
       checks.push({ contender: contender.name, results })
       const failed = results.filter((r) => !r.ok)
+      const otel = results.find((r) => r.name === 'OpenTelemetry')
       log(
         `check ${contender.name}: ` +
           (failed.length === 0
-            ? 'ok'
+            ? `ok${otel ? ` (OpenTelemetry: ${otel.got})` : ''}`
             : failed.map((r) => `${r.name} → ${r.got} (expected ${r.expected})`).join('; ')),
       )
     }
@@ -419,7 +421,7 @@ async function main(): Promise<void> {
           }
           records.push(record)
           log(
-            `r${round} ${workload.padEnd(7)} ${contender.name.padEnd(26)} ${Math.round(
+            `r${round} ${workload.padEnd(7)} ${contender.name.padEnd(30)} ${Math.round(
               record.reqPerSec,
             )
               .toString()
@@ -474,7 +476,13 @@ async function main(): Promise<void> {
     checks,
     records,
     rows,
-    targets: evaluateTargets(rows),
+    targets: evaluateTargets(
+      rows,
+      checks
+        .find((c) => c.contender === OTEL_ABSENT)
+        ?.results.find((r) => r.name === 'OpenTelemetry')?.ok,
+    ),
+    telemetry: telemetryCost(rows),
     notes,
   })
   log(`bench: done in ${info.totalS.toFixed(0)} s; load average after ${machine.loadAfter}`)

@@ -10,7 +10,7 @@ export interface CheckTokens {
 
 export interface CheckResult {
   name: string
-  expected: number
+  expected: number | string
   got: number | string
   ok: boolean
 }
@@ -56,7 +56,59 @@ export async function runChecks(
     const got = await statusOf(url, token)
     results.push({ name, expected, got, ok: got === expected })
   }
+  if (contender.reportsOpenTelemetry) {
+    results.push(await openTelemetryCheck(contender, url, cases.length))
+  }
   return results
+}
+
+/**
+ * GET /__otel (servers/otel.ts), after the requests above: whether `@opentelemetry/api`
+ * imported in the server and spans record, as the contender's `openTelemetry` says; with the
+ * SDK, that it recorded a `bearerguard.authenticate` span and counted an authentication for
+ * each of the `requests` (an exporter that counts what it drops; both providers flushed first).
+ */
+export async function openTelemetryCheck(
+  contender: Contender,
+  url: string,
+  requests: number,
+): Promise<CheckResult> {
+  const mode = contender.openTelemetry ?? 'absent'
+  const expected =
+    mode === 'absent'
+      ? 'API not importable'
+      : mode === 'api'
+        ? 'API imported, spans not recording'
+        : `API imported, spans recording, ≥ ${requests} bearerguard.authenticate spans and bearerguard.authentications`
+  let got: string
+  let ok: boolean
+  try {
+    const res = await fetch(`${url}/__otel`, { signal: AbortSignal.timeout(10_000) })
+    if (res.status !== 200) throw new Error(`GET /__otel → ${res.status}`)
+    const report = (await res.json()) as {
+      api: boolean
+      recording: boolean
+      spans?: Record<string, number>
+      metrics?: Record<string, number>
+    }
+    const spans = report.spans?.['bearerguard.authenticate'] ?? 0
+    const counted = report.metrics?.['bearerguard.authentications'] ?? 0
+    got =
+      `${report.api ? 'API imported' : 'API not importable'}, spans ${report.recording ? '' : 'not '}recording` +
+      (mode === 'sdk'
+        ? `, ${spans} bearerguard.authenticate spans, ${counted} bearerguard.authentications (spans by name: ${JSON.stringify(report.spans ?? {})})`
+        : '')
+    ok =
+      mode === 'absent'
+        ? !report.api && !report.recording
+        : mode === 'api'
+          ? report.api && !report.recording
+          : report.api && report.recording && spans >= requests && counted >= requests
+  } catch (error) {
+    got = (error as Error).message
+    ok = false
+  }
+  return { name: 'OpenTelemetry', expected, got, ok }
 }
 
 /** Sends every token once (`concurrency` at a time); the statuses seen, with their counts. */

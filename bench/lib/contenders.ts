@@ -14,7 +14,25 @@ export interface Contender {
   cachesTokens: boolean
   /** One line for RESULTS.md and README.md. */
   description: string
+  /**
+   * `@opentelemetry/api` in its server's process: absent when unset (run.ts preloads
+   * servers/without-otel-api.mjs, which makes it unresolvable, as for an app without it);
+   * `api`: importable, no SDK (the global no-op providers); `sdk`: importable, and an SDK
+   * registered before the app (servers/otel-sdk.ts). Its server reads it from `BENCH_OTEL`.
+   */
+  openTelemetry?: 'api' | 'sdk'
+  /** Its server file under servers/, when not its name (variants of one server). */
+  server?: string
+  /** Its server answers GET /__otel (servers/otel.ts): checked before timing. */
+  reportsOpenTelemetry?: boolean
 }
+
+/** The telemetry variants of bearerguard-express and the contender they are compared with. */
+export const OTEL_ABSENT = 'bearerguard-express'
+export const OTEL_VARIANTS = [
+  'bearerguard-express-otel-api',
+  'bearerguard-express-otel-sdk',
+] as const
 
 export const CONTENDERS: readonly Contender[] = [
   {
@@ -73,7 +91,32 @@ export const CONTENDERS: readonly Contender[] = [
     introspection: true,
     cachesTokens: true,
     description:
-      "@bearerguard/express: bearerAuth({ issuer, audience, introspection }) + requireScopes('orders:read') + authErrorHandler()",
+      "@bearerguard/express: bearerAuth({ issuer, audience, introspection }) + requireScopes('orders:read') + authErrorHandler(); @opentelemetry/api absent from the process (telemetry off)",
+    reportsOpenTelemetry: true,
+  },
+  {
+    name: 'bearerguard-express-otel-api',
+    family: 'express',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      'bearerguard-express with @opentelemetry/api 1.9 importable and no SDK: a span and metrics per request through the global no-op providers',
+    openTelemetry: 'api',
+    server: 'bearerguard-express',
+    reportsOpenTelemetry: true,
+  },
+  {
+    name: 'bearerguard-express-otel-sdk',
+    family: 'express',
+    bare: false,
+    introspection: true,
+    cachesTokens: true,
+    description:
+      'bearerguard-express with the OpenTelemetry SDK 2.x registered before the app: AsyncLocalStorage context manager, BatchSpanProcessor and PeriodicExportingMetricReader over exporters that drop (count) what they get',
+    openTelemetry: 'sdk',
+    server: 'bearerguard-express',
+    reportsOpenTelemetry: true,
   },
   {
     name: 'bearerguard-koa',

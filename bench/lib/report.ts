@@ -6,7 +6,7 @@ import { availableParallelism, cpus, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import type { CheckResult } from './checks.js'
 import { bareOf, type Contender } from './contenders.js'
-import type { SlotRecord, SummaryRow, TargetResult, Workload } from './summary.js'
+import type { SlotRecord, SummaryRow, TargetResult, TelemetryCostRow, Workload } from './summary.js'
 
 export interface MachineInfo {
   cores: number
@@ -54,6 +54,8 @@ export interface Results {
   records: SlotRecord[]
   rows: SummaryRow[]
   targets: TargetResult[]
+  /** The telemetry variants of bearerguard-express next to it (empty when not run). */
+  telemetry: TelemetryCostRow[]
   notes: string[]
 }
 
@@ -72,6 +74,9 @@ const VERSIONED = [
   'passport-jwt',
   'jose',
   'autocannon',
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/sdk-metrics',
 ]
 
 function git(args: string[], cwd: string): string {
@@ -160,6 +165,25 @@ function workloadTable(workload: Workload, rows: readonly SummaryRow[]): string[
   return lines
 }
 
+function telemetryTable(rows: readonly TelemetryCostRow[]): string[] {
+  if (rows.length === 0) return []
+  const lines = [
+    '## OpenTelemetry cost',
+    '',
+    'bearerguard-express without `@opentelemetry/api` in its process (absent: core takes the `telemetry: false` path) next to the same server with the API and no SDK (`-otel-api`: a span and metrics per request through the no-op global providers) and with an SDK registered (`-otel-sdk`: spans batched, metrics aggregated, exporters that drop). ÷ absent is paired round by round (median); auth CPU is over bare-express, paired, median, and its ratio is of those medians; Δ CPU is the variant’s CPU µs/req − the absent one’s, paired, median.',
+    '',
+    '| workload | variant | req/s | absent req/s | req/s ÷ absent | auth CPU µs/req | absent auth CPU µs/req | auth CPU ÷ absent | Δ CPU µs/req |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  for (const r of rows) {
+    lines.push(
+      `| ${r.workload} | ${r.variant} | ${int(r.reqPerSec)} | ${int(r.absentReqPerSec)} | ${num(r.reqPerSecRatio, 2)} | ${num(r.authCpu, 1)} | ${num(r.absentAuthCpu, 1)} | ${num(r.authCpuRatio, 2)} | ${r.cpuDelta >= 0 ? '+' : ''}${num(r.cpuDelta, 1)} |`,
+    )
+  }
+  lines.push('')
+  return lines
+}
+
 function markdown(results: Results): string {
   const { info, rows, targets, checks, notes } = results
   const m = info.machine
@@ -194,6 +218,7 @@ function markdown(results: Results): string {
     '| --- | --- | --- | --- |',
     ...targets.map((t) => `| ${t.target} | ${t.threshold} | ${t.figures} | ${t.status} |`),
     '',
+    ...telemetryTable(results.telemetry),
     '## Figures',
     '',
   ]
@@ -220,7 +245,7 @@ function markdown(results: Results): string {
 /** Rounds floats so results.json stays readable (and free of exponents). */
 function rounded(key: string, value: unknown): unknown {
   if (typeof value !== 'number' || Number.isInteger(value)) return value
-  return Number(value.toFixed(key === 'ratioToBare' ? 4 : 2))
+  return Number(value.toFixed(key === 'ratioToBare' || key.endsWith('Ratio') ? 4 : 2))
 }
 
 export async function writeResults(outDir: string, results: Results): Promise<void> {
@@ -232,6 +257,7 @@ export async function writeResults(outDir: string, results: Results): Promise<vo
     checks: results.checks,
     summary: results.rows.map(({ byRound: _byRound, ...row }) => row), // slots hold the rounds
     targets: results.targets,
+    telemetryCost: results.telemetry,
     slots: results.records,
     notes: results.notes.map((text) => ({ text })),
   }

@@ -1,6 +1,8 @@
 /**
  * A contender's server in a child process of its own (so the OS can tell its CPU time apart):
- * `node --import tsx bench/servers/<name>.ts`, listening on 127.0.0.1. bearerguard's packages
+ * `node --import tsx [--import servers/without-otel-api.mjs] bench/servers/<name>.ts`, listening
+ * on 127.0.0.1. Every contender runs without `@opentelemetry/api` (the preload hides it) but
+ * those whose `openTelemetry` is set; `BENCH_OTEL` tells the server which it is. bearerguard's packages
  * resolve to their compiled `dist/` (what users install; `buildPackages()` first), or with
  * `packages: 'source'` to their TypeScript sources (`--conditions=@bearerguard/source`), which
  * tsx compiles on the fly with esbuild's keep-names helper around every function — a small
@@ -10,6 +12,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Contender } from './contenders.js'
 import { cpuTicks } from './proc-cpu.js'
 
 const STDERR_KEPT = 16 * 1024
@@ -53,16 +57,24 @@ export class ServerProcess {
     })
   }
 
-  /** Starts `servers/<name>.ts` and resolves once it listens (rejects after `timeoutMs`). */
+  /**
+   * Starts `servers/<server or name>.ts` and resolves once it listens (rejects after
+   * `timeoutMs`).
+   */
   static async start(
     benchDir: string,
-    name: string,
+    contender: Pick<Contender, 'name' | 'server' | 'openTelemetry'>,
     env: ServerEnv,
     packages: Packages,
     timeoutMs = 30_000,
   ): Promise<ServerProcess> {
     // BENCH_SERVER_FLAGS: extra node flags for the servers, e.g. --cpu-prof when looking closer
     const extra = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
+    // after tsx: hooks registered last run first, so the API is hidden before tsx resolves it
+    const withoutOtelApi =
+      contender.openTelemetry === undefined
+        ? ['--import', pathToFileURL(join(benchDir, 'servers', 'without-otel-api.mjs')).href]
+        : []
     const child = spawn(
       process.execPath,
       [
@@ -70,7 +82,8 @@ export class ServerProcess {
         ...(packages === 'source' ? ['--conditions=@bearerguard/source'] : []),
         '--import',
         'tsx',
-        join(benchDir, 'servers', `${name}.ts`),
+        ...withoutOtelApi,
+        join(benchDir, 'servers', `${contender.server ?? contender.name}.ts`),
       ],
       {
         cwd: benchDir,
@@ -81,11 +94,12 @@ export class ServerProcess {
           BENCH_ISSUER: env.issuer,
           BENCH_JWKS_URI: env.jwksUri,
           BENCH_AUDIENCE: env.audience,
+          BENCH_OTEL: contender.openTelemetry ?? 'absent',
         },
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     )
-    const server = new ServerProcess(name, child)
+    const server = new ServerProcess(contender.name, child)
     server.#port = await server.#ready(timeoutMs)
     return server
   }

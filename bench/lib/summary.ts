@@ -1,5 +1,5 @@
 /** Slot records → per-workload medians, ratios to the bare framework, and the targets. */
-import { bareOf, type Contender } from './contenders.js'
+import { bareOf, OTEL_ABSENT, OTEL_VARIANTS, type Contender } from './contenders.js'
 
 export const WORKLOADS = ['same', 'pool', 'unique', 'invalid', 'opaque'] as const
 export type Workload = (typeof WORKLOADS)[number]
@@ -161,8 +161,59 @@ export interface TargetResult {
 const fmt = (value: number, digits = 2) => value.toFixed(digits)
 const int = (value: number) => Math.round(value).toLocaleString('en-US')
 
-/** The targets the lead set, evaluated on this run's medians. */
-export function evaluateTargets(rows: readonly SummaryRow[]): TargetResult[] {
+/** One telemetry variant of bearerguard-express next to the API-absent one, in one workload. */
+export interface TelemetryCostRow {
+  workload: Workload
+  /** `bearerguard-express-otel-api` or `-otel-sdk`. */
+  variant: string
+  /** Medians over rounds, the variant's and bearerguard-express's (API absent). */
+  reqPerSec: number
+  absentReqPerSec: number
+  /** The variant's req/s ÷ the absent one's, paired round by round (median). */
+  reqPerSecRatio: number
+  /** Auth CPU µs per request (over bare-express, paired), the variant's and the absent one's. */
+  authCpu: number | null
+  absentAuthCpu: number | null
+  /** authCpu ÷ absentAuthCpu (of the medians, as the issue-14 auth CPU target). */
+  authCpuRatio: number | null
+  /** The variant's CPU µs per request − the absent one's, paired round by round (median). */
+  cpuDelta: number
+}
+
+/** What the OpenTelemetry API alone, and an SDK, cost bearerguard-express (issue 18). */
+export function telemetryCost(rows: readonly SummaryRow[]): TelemetryCostRow[] {
+  const out: TelemetryCostRow[] = []
+  for (const workload of WORKLOADS) {
+    const absent = rows.find((r) => r.workload === workload && r.contender === OTEL_ABSENT)
+    if (!absent) continue
+    for (const variant of OTEL_VARIANTS) {
+      const row = rows.find((r) => r.workload === workload && r.contender === variant)
+      if (!row) continue
+      out.push({
+        workload,
+        variant,
+        reqPerSec: row.reqPerSecMedian,
+        absentReqPerSec: absent.reqPerSecMedian,
+        reqPerSecRatio: pairedRatio(row, absent),
+        authCpu: row.authCpuUsPerRequest,
+        absentAuthCpu: absent.authCpuUsPerRequest,
+        authCpuRatio:
+          row.authCpuUsPerRequest !== null && absent.authCpuUsPerRequest !== null
+            ? row.authCpuUsPerRequest / absent.authCpuUsPerRequest
+            : null,
+        cpuDelta: pairedMedian(row, absent, (x, y) => x.cpu - y.cpu),
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * The targets the lead set, evaluated on this run's medians. `otelAbsent`: whether the check
+ * before timing found `@opentelemetry/api` unimportable in bearerguard-express's process
+ * (undefined: not run).
+ */
+export function evaluateTargets(rows: readonly SummaryRow[], otelAbsent?: boolean): TargetResult[] {
   const find = (workload: Workload, contender: string) =>
     rows.find((r) => r.workload === workload && r.contender === contender)
   const results: TargetResult[] = []
@@ -257,5 +308,18 @@ export function evaluateTargets(rows: readonly SummaryRow[]): TargetResult[] {
       reqRatio(find('opaque', name), find('same', name), 0.9),
     )
   }
+  // issue 18: without the API core takes the very path of `telemetry: false` (README, "Telemetry
+  // cost"), so "absent costs nothing" holds when the API is really absent from the process
+  check(
+    `API absent costs nothing: @opentelemetry/api not importable in ${OTEL_ABSENT}'s process, so its guard runs the telemetry: false path (the figures above are without telemetry)`,
+    'API not importable (checked before timing)',
+    () =>
+      otelAbsent === undefined
+        ? undefined
+        : {
+            figures: otelAbsent ? 'not importable' : 'importable: the figures include telemetry',
+            pass: otelAbsent,
+          },
+  )
   return results
 }
