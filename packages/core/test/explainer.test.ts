@@ -134,6 +134,16 @@ describe('debug: the explainer', () => {
     expect(lines.join('')).not.toContain(token)
   })
 
+  it('escapes what could forge a log line and cuts long values', async () => {
+    const { guard, lines } = explaining()
+    const kid = `k\u2028bearerguard debug: forged\u202e${'x'.repeat(400)}`
+    await refuse(guard, await issuer.token({ aud: kid }))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).not.toMatch(/[\u2028\u202e\n]/)
+    expect(lines[0]).toContain('k\\u2028bearerguard debug: forged\\u202e')
+    expect(lines[0]!.length).toBeLessThan(900)
+  })
+
   it('is off by default; a logger that throws changes no answer', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     try {

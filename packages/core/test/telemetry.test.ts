@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import * as api from '@opentelemetry/api'
+import { exportJWK, generateKeyPair } from 'jose'
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
 import {
   BasicTracerProvider,
@@ -253,6 +254,76 @@ describe('the observer', () => {
       api.trace.disable()
       api.metrics.disable()
     }
+  })
+
+  it('a tracer provider or span processor that throws changes no answer', async () => {
+    const throwingProvider = {
+      getTracer: () => {
+        throw new Error('provider down')
+      },
+    }
+    const guard = guardOf({ telemetry: { api, tracerProvider: throwingProvider } })
+    await guard.ready()
+    expect(await guard.authenticate(requestWith(await issuer.token({ scope: 'a' })))).toMatchObject(
+      {
+        scopes: ['a'],
+      },
+    )
+    const failing = new BasicTracerProvider({
+      spanProcessors: [
+        {
+          onStart: () => {
+            throw new Error('processor down')
+          },
+          onEnd: () => {
+            throw new Error('processor down')
+          },
+          forceFlush: async () => {},
+          shutdown: async () => {},
+        },
+      ],
+    })
+    const other = guardOf({ telemetry: { api, tracerProvider: failing } })
+    const auth = await other.authenticate(requestWith(await issuer.token({ scope: 'a' })))
+    expect(auth?.scopes).toEqual(['a'])
+    expect(() => other.authorize(auth, { scopes: ['b'], match: 'all' })).toThrow(
+      'Insufficient scope',
+    )
+    await expect(other.authenticate(requestWith('garbage'))).rejects.toThrow('Token is not a JWT')
+  })
+
+  it('onRejected gets a frozen copy of the requirement: a hook cannot change the route', async () => {
+    const requirement = { scopes: ['orders:write'], match: 'all' as const }
+    let seen: unknown
+    const guard = guardOf({
+      onRejected: (_error, _request, details) => {
+        seen = details.requirement
+        ;(details.requirement as { scopes: string[] }).scopes.splice(0)
+      },
+    })
+    const request = requestWith(await issuer.token({ scope: 'orders:read' }))
+    const auth = await guard.authenticate(request)
+    for (let i = 0; i < 2; i++) {
+      expect(() => guard.authorize(auth, requirement, request)).toThrow('Insufficient scope')
+    }
+    expect(seen).toEqual(requirement)
+    expect(Object.isFrozen(seen)).toBe(true)
+    expect(requirement.scopes).toEqual(['orders:write'])
+  })
+
+  it('client credentials that cannot be made are an introspection call failed with client_auth', async () => {
+    const upstream: UpstreamEvent[] = []
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true })
+    const jwk = { ...(await exportJWK(privateKey)), d: 'not-a-key' }
+    const guard = guardOf({
+      introspection: { clientId: 'test-client', privateKey: jwk, privateKeyAlg: 'ES256' },
+      telemetry: { observer: { upstream: (e) => upstream.push(e) } },
+    })
+    const token = await issuer.opaqueToken({ scope: 'a' })
+    await expect(guard.authenticate(requestWith(token))).rejects.toMatchObject({ status: 503 })
+    expect(upstream.filter((e) => e.purpose === 'introspection').map((e) => e.result)).toEqual([
+      'client_auth',
+    ])
   })
 
   it('an observer that throws changes no answer', async () => {

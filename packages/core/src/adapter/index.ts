@@ -45,3 +45,9 @@ export {
   createRequirementMiddlewares,
   type RequirementMiddlewares,
 } from './requirement-middlewares.js'
+export {
+  CircuitTable,
+  CIRCUIT_REPORT_MAX,
+  CIRCUIT_REPORT_MS,
+  type ReportedCircuit,
+} from '../telemetry/circuit-table.js'

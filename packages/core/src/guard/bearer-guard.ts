@@ -33,6 +33,7 @@ import {
   isRouteRequirement,
   type RouteRequirement,
 } from '../requirements/route-requirement.js'
+import { frozenRequirement } from '../requirements/frozen-requirement.js'
 import { JwtDenyList, revokedTokenError } from '../revocation/jwt-deny-list.js'
 import { explainRejection } from '../telemetry/explain-rejection.js'
 import { Telemetry, type AuthenticationProbe } from '../telemetry/telemetry.js'
@@ -293,7 +294,8 @@ export class BearerGuard implements Guard {
       asked = undefined // an adapter that cannot describe the request: the refusal stands
     }
     if (onRejected && asked) {
-      this.#notify(onRejected, rejection, asked, { stage: 'authorize', requirement: failed })
+      const requirement = failed && frozenRequirement(failed)
+      this.#notify(onRejected, rejection, asked, { stage: 'authorize', requirement })
     }
     if (debug) this.#explain(rejection, asked, failed)
   }

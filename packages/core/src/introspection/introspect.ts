@@ -23,7 +23,8 @@ const SIGNED_RESPONSE_TYPE = 'application/token-introspection+jwt'
 export interface IntrospectRequest {
   endpoint: string
   http: FetchJsonOptions
-  credentials: ClientCredentials
+  /** The client's credentials, or how to make them (then made inside the observed call). */
+  credentials: ClientCredentials | (() => Promise<ClientCredentials>)
   /** For signed responses: the expected `iss` and `aud`, and where the keys come from. */
   signed?: { issuer: string; clientId: string; algorithms: ReadonlySet<string>; keys: KeySource }
 }
@@ -51,7 +52,9 @@ async function introspectOnce(
   token: string,
   request: IntrospectRequest,
 ): Promise<Record<string, unknown>> {
-  const { endpoint, credentials, signed } = request
+  const { endpoint, signed } = request
+  const credentials =
+    typeof request.credentials === 'function' ? await request.credentials() : request.credentials
   const body = new URLSearchParams({
     token,
     token_type_hint: 'access_token',

@@ -132,7 +132,8 @@ export class OpaqueTokenVerifier {
     return introspect(token, {
       endpoint,
       http: { ...http, timeout: config.timeoutMs },
-      credentials: await this.credentials(),
+      // made inside the introspection call, so that a client_auth failure is reported as one
+      credentials: () => this.credentials(),
       signed: config.signedResponses
         ? { issuer: config.issuer, clientId: config.auth.clientId, ...issuerKeys }
         : undefined,

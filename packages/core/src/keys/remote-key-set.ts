@@ -24,6 +24,7 @@ import { CachedResource, type Recalled } from '../http/cached-resource.js'
 import { unavailableOnFailure } from '../http/unavailable-on-failure.js'
 import { fetchJson, observed, UpstreamError, type FetchJsonOptions } from '../http/fetch-json.js'
 import { isUpstreamFailure } from '../http/is-upstream-failure.js'
+import { safeUrl } from '../http/safe-url.js'
 import { utf8Encode } from '../platform/utf8.js'
 import { withinStoreTimeout } from '../platform/within-store-timeout.js'
 import type { JwksStore } from './jwks-store.js'
@@ -50,7 +51,7 @@ function noKeyMatches(header: JWSHeaderParameters, held: Held, uri: string): Inv
       key.alg === undefined ? key.kid : `${String(key.kid)} (${String(key.alg)})`,
     ),
     actual: header.alg === undefined ? header.kid : `${String(header.kid)} (${header.alg})`,
-    note: `kids of the JWKS at ${uri || 'the key set'}`,
+    note: `kids of the JWKS at ${uri ? safeUrl(uri) : 'the key set'}`,
   }))
 }
 

@@ -31,7 +31,7 @@ export function explainRejection(
   const parts = ['bearerguard debug:']
   if (request) {
     const { method, url } = redactRequest(request)
-    parts.push(`${method} ${url} →`)
+    parts.push(`${printable(method, 20)} ${printable(url, MAX_VALUE)} →`)
   }
   parts.push(`${error.status} ${error.code ?? 'unauthorized'} "${error.description}"`)
   const why = explanationOf(error)
@@ -57,5 +57,20 @@ function shown(value: unknown): string {
   } catch {
     text = String(value)
   }
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text
+  return printable(text, MAX_VALUE)
+}
+
+/**
+ * Characters that could forge or hide a log line (controls, line and paragraph separators,
+ * bidirectional overrides) escaped as `\uXXXX`, cut at `max` characters (never inside a
+ * surrogate pair).
+ */
+function printable(text: string, max: number): string {
+  const escaped = text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  const chars = Array.from(escaped)
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : escaped
 }

@@ -5,6 +5,7 @@
  * proxy that would follow it.
  */
 import type { UpstreamPurpose } from '../http/fetch-json.js'
+import { CircuitTable } from './circuit-table.js'
 import type {
   AuthenticationEvent,
   AuthorizationEvent,
@@ -18,8 +19,6 @@ const DURATION_BUCKETS = [
   0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
   0.25, 0.5, 1, 2.5, 5, 10,
 ]
-
-const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const
 
 type Counter = ReturnType<MeterLike['createCounter']>
 type Histogram = ReturnType<MeterLike['createHistogram']>
@@ -48,10 +47,7 @@ export class OpenTelemetryMetrics implements GuardObserver {
   #made: MeterProviderLike | undefined
   #instruments: Instruments | undefined
   /** Each endpoint's circuit, as last reported (the gauge reads it when collected). */
-  readonly #circuits = new Map<
-    string,
-    { purpose: UpstreamPurpose; endpoint: string; value: number }
-  >()
+  readonly #circuits = new CircuitTable()
 
   constructor(
     provider: MeterProviderLike | (() => MeterProviderLike),
@@ -98,7 +94,7 @@ export class OpenTelemetryMetrics implements GuardObserver {
     state: 'closed' | 'open' | 'half-open',
   ): void {
     this.#current()
-    this.#circuits.set(`${purpose} ${endpoint}`, { purpose, endpoint, value: CIRCUIT_VALUE[state] })
+    this.#circuits.set(purpose, endpoint, state)
   }
 
   #current(): Instruments {
@@ -119,7 +115,7 @@ export class OpenTelemetryMetrics implements GuardObserver {
           "Each authorization server endpoint's circuit breaker: 0 closed, 1 half-open (probing), 2 open (paused)",
       })
       .addCallback((result) => {
-        for (const { purpose, endpoint, value } of circuits.values()) {
+        for (const { purpose, endpoint, value } of circuits.current()) {
           result.observe(value, { 'bearerguard.upstream': purpose, 'url.full': endpoint })
         }
       })

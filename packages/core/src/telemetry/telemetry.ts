@@ -13,6 +13,7 @@ import {
   type UpstreamPurpose,
   type UpstreamResult,
 } from '../http/fetch-json.js'
+import { safeUrl } from '../http/safe-url.js'
 import type { AuthInfo } from '../identity/auth-info.js'
 import type { RouteRequirement } from '../requirements/route-requirement.js'
 import type { AuthenticationOutcome, GuardObserver } from './guard-observer.js'
@@ -80,12 +81,22 @@ export class Telemetry implements UpstreamObserver {
     }
   }
 
+  /** OpenTelemetry in use from now on; a provider that throws leaves it off (never a crash). */
+  #use(api: OpenTelemetryApi, settings: TelemetrySettings): void {
+    try {
+      this.#useNow(api, settings)
+    } catch {
+      this.#tracer = undefined
+      this.#calls = undefined
+    }
+  }
+
   /** Settles once the API is loaded (or known absent). */
   ready(): Promise<void> {
     return this.#loaded
   }
 
-  #use(api: OpenTelemetryApi, settings: TelemetrySettings): void {
+  #useNow(api: OpenTelemetryApi, settings: TelemetrySettings): void {
     const calls = callsOf(api)
     this.#calls = calls
     this.#tracer = calls.tracer(settings.tracerProvider, SCOPE, CORE_VERSION)
@@ -110,12 +121,16 @@ export class Telemetry implements UpstreamObserver {
   #start(name: string, kind: number, attributes?: Attributes): SpanLike | undefined {
     const tracer = this.#tracer
     if (!tracer) return undefined
-    const span = tracer.startSpan(
-      name,
-      { kind, attributes },
-      (this.#calls as OpenTelemetryCalls).active(),
-    )
-    return span.isRecording() ? span : undefined
+    try {
+      const span = tracer.startSpan(
+        name,
+        { kind, attributes },
+        (this.#calls as OpenTelemetryCalls).active(),
+      )
+      return span.isRecording() ? span : undefined
+    } catch {
+      return undefined // a tracer or span processor that throws costs the span, not the request
+    }
   }
 
   /** Runs `fn` with `span` active, so that spans started inside are its children. */
@@ -148,16 +163,18 @@ export class Telemetry implements UpstreamObserver {
     const outcome = refused ? 'rejected' : 'allowed'
     const span = this.#start('bearerguard.authorize', SPAN_KIND.internal)
     if (span) {
-      span.setAttribute('bearerguard.outcome', outcome)
-      if (refused) {
-        span.setAttributes({
-          'bearerguard.reason': reason,
-          'bearerguard.requirement': requirement,
-          'bearerguard.requirement.detail': failed && requirementSummary(failed),
-        })
-        span.recordException({ name: error.name, message: error.description })
-      }
-      span.end()
+      quietly(() => {
+        span.setAttribute('bearerguard.outcome', outcome)
+        if (refused) {
+          span.setAttributes({
+            'bearerguard.reason': reason,
+            'bearerguard.requirement': requirement,
+            'bearerguard.requirement.detail': failed && requirementSummary(failed),
+          })
+          span.recordException({ name: error.name, message: error.description })
+        }
+        span.end()
+      })
     }
     this.emit('authorization', { outcome, reason, requirement })
   }
@@ -173,14 +190,16 @@ export class Telemetry implements UpstreamObserver {
     const span = this.#start(`bearerguard.${purpose}`, SPAN_KIND.client, {
       'bearerguard.upstream': purpose,
       'http.request.method': method,
-      'url.full': withoutUserinfo(url),
+      'url.full': safeUrl(url),
     })
     const done = (result: UpstreamResult, status: number | undefined) => {
       if (span) {
-        span.setAttribute('bearerguard.result', result)
-        if (status !== undefined) span.setAttribute('http.response.status_code', status)
-        if (result !== 'ok') span.setStatus({ code: STATUS_ERROR, message: result })
-        span.end()
+        quietly(() => {
+          span.setAttribute('bearerguard.result', result)
+          if (status !== undefined) span.setAttribute('http.response.status_code', status)
+          if (result !== 'ok') span.setStatus({ code: STATUS_ERROR, message: result })
+          span.end()
+        })
       }
       this.emit('upstream', { purpose, result, seconds: (performance.now() - started) / 1000 })
     }
@@ -208,7 +227,7 @@ export class Telemetry implements UpstreamObserver {
     endpoint: string,
     state: 'closed' | 'open' | 'half-open',
   ): void {
-    if (this.on) this.emit('circuit', purpose, withoutUserinfo(endpoint), state)
+    if (this.on) this.emit('circuit', purpose, safeUrl(endpoint), state)
   }
 }
 
@@ -238,7 +257,7 @@ export class AuthenticationProbe {
     if (auth) this.format = auth.format
     this.#end(auth ? 'allowed' : 'anonymous', undefined, auth?.issuer)
     const span = this.#span
-    if (span) span.end()
+    if (span) quietly(() => span.end())
   }
 
   /** Ends with a refusal (an `AuthError`) or a bug (anything else). */
@@ -247,9 +266,11 @@ export class AuthenticationProbe {
     if (!(error instanceof AuthError)) {
       this.#end('error', undefined, undefined)
       if (span) {
-        span.recordException({ name: error instanceof Error ? error.name : typeof error })
-        span.setStatus({ code: STATUS_ERROR, message: 'error' })
-        span.end()
+        quietly(() => {
+          span.recordException({ name: error instanceof Error ? error.name : typeof error })
+          span.setStatus({ code: STATUS_ERROR, message: 'error' })
+          span.end()
+        })
       }
       return
     }
@@ -257,9 +278,11 @@ export class AuthenticationProbe {
     const outcome = error.status === 503 ? 'unavailable' : 'rejected'
     this.#end(outcome, reason, undefined)
     if (span) {
-      span.recordException({ name: error.name, message: error.description })
-      if (outcome === 'unavailable') span.setStatus({ code: STATUS_ERROR, message: reason })
-      span.end()
+      quietly(() => {
+        span.recordException({ name: error.name, message: error.description })
+        if (outcome === 'unavailable') span.setStatus({ code: STATUS_ERROR, message: reason })
+        span.end()
+      })
     }
   }
 
@@ -267,28 +290,26 @@ export class AuthenticationProbe {
     const { format, cacheHit } = this
     const span = this.#span
     if (span) {
-      span.setAttributes({
-        'bearerguard.outcome': outcome,
-        'bearerguard.reason': reason,
-        'bearerguard.token.format': format,
-        'bearerguard.cache.hit': cacheHit,
-        'bearerguard.issuer': issuer,
-      })
+      quietly(() =>
+        span.setAttributes({
+          'bearerguard.outcome': outcome,
+          'bearerguard.reason': reason,
+          'bearerguard.token.format': format,
+          'bearerguard.cache.hit': cacheHit,
+          'bearerguard.issuer': issuer,
+        }),
+      )
     }
     const seconds = (performance.now() - this.#started) / 1000
     this.#telemetry.emit('authentication', { outcome, reason, format, cacheHit, seconds })
   }
 }
 
-/** A URL without `user:password@` (an endpoint configured with credentials in it). */
-function withoutUserinfo(url: string): string {
-  if (!url.includes('@')) return url
+/** Runs a call into OpenTelemetry; a throw there (a span processor's bug) changes no answer. */
+function quietly(call: () => unknown): void {
   try {
-    const parsed = new URL(url)
-    parsed.username = ''
-    parsed.password = ''
-    return parsed.href
+    call()
   } catch {
-    return '[unparsable url]'
+    // telemetry must not change the answer to the request
   }
 }

@@ -14,6 +14,7 @@ import type {
   GuardObserver,
   UpstreamEvent,
 } from '@bearerguard/core'
+import { CircuitTable } from '@bearerguard/core/adapter'
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 /** Seconds; the boundaries core gives its histograms (a cached token takes microseconds). */
@@ -21,8 +22,6 @@ export const GUARD_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
   0.25, 0.5, 1, 2.5, 5, 10,
 ])
-
-const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const
 
 type Purpose = UpstreamEvent['purpose']
 
@@ -46,7 +45,7 @@ export class GuardObserverMetrics implements GuardObserver {
   readonly #upstream: Record<Purpose, Counter<'bearerguard_result'>>
   readonly #upstreamDuration: Histogram<'bearerguard_upstream' | 'bearerguard_result'>
   readonly #cacheLookups: Counter<'bearerguard_cache' | 'bearerguard_cache_hit'>
-  readonly #circuit: Gauge<'bearerguard_upstream' | 'url_full'>
+  readonly #circuits = new CircuitTable()
 
   constructor(registry: Registry) {
     const registers = [registry]
@@ -95,11 +94,19 @@ export class GuardObserverMetrics implements GuardObserver {
       labelNames: ['bearerguard_cache', 'bearerguard_cache_hit'],
       registers,
     })
-    this.#circuit = new Gauge({
+    const circuits = this.#circuits
+    new Gauge<'bearerguard_upstream' | 'url_full'>({
       name: 'bearerguard_circuit_state',
-      help: "Each authorization server endpoint's circuit breaker: 0 closed, 1 half-open (probing), 2 open (paused)",
+      help: "Each authorization server endpoint's circuit breaker: 0 closed, 1 half-open (probing), 2 open (paused); an endpoint is reported for 60 s after its last change",
       labelNames: ['bearerguard_upstream', 'url_full'],
       registers,
+      collect() {
+        // rebuilt at each scrape: endpoints nobody asks for any more leave (core's CircuitTable)
+        this.reset()
+        for (const { purpose, endpoint, value } of circuits.current()) {
+          this.set({ bearerguard_upstream: purpose, url_full: endpoint }, value)
+        }
+      },
     })
   }
 
@@ -153,12 +160,7 @@ export class GuardObserverMetrics implements GuardObserver {
 
   circuit(purpose: Purpose, endpoint: string, state: 'closed' | 'open' | 'half-open'): void {
     dropFailure(() => {
-      const value = CIRCUIT_VALUE[state] as number | undefined
-      if (value === undefined) return
-      this.#circuit.set(
-        { bearerguard_upstream: String(purpose), url_full: String(endpoint) },
-        value,
-      )
+      this.#circuits.set(purpose, String(endpoint), String(state))
     })
   }
 }
