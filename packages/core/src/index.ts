@@ -51,7 +51,12 @@ export {
   type Rendering,
 } from './errors/auth-error.js'
 export type { BearerMethod } from './extract/extract-token.js'
-export type { FetchLike, UpstreamPurpose, UpstreamResult } from './http/fetch-json.js'
+export type {
+  FetchLike,
+  UpstreamFailure,
+  UpstreamPurpose,
+  UpstreamResult,
+} from './http/fetch-json.js'
 export {
   MemoryCacheStore,
   type CacheStore,

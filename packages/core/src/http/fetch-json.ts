@@ -20,19 +20,30 @@ import { unrefTimer } from '../platform/unref-timer.js'
  */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>
 
+/**
+ * Why a call to the authorization server failed (an `UpstreamError`'s reason, a failed
+ * call's {@link UpstreamResult}).
+ *
+ * @example
+ * ```ts
+ * const failure: UpstreamFailure = 'not_json'
+ * ```
+ */
+export type UpstreamFailure =
+  | 'network'
+  | 'timeout'
+  | 'status'
+  | 'redirect'
+  | 'too_large'
+  | 'not_json'
+  | 'not_object'
+  | 'invalid_document'
+  | 'client_auth'
+
 /** Why a call to the authorization server failed; `reason` is safe to log, never to send. */
 export class UpstreamError extends Error {
   constructor(
-    readonly reason:
-      | 'network'
-      | 'timeout'
-      | 'status'
-      | 'redirect'
-      | 'too_large'
-      | 'not_json'
-      | 'not_object'
-      | 'invalid_document'
-      | 'client_auth',
+    readonly reason: UpstreamFailure,
     readonly url: string,
     readonly httpStatus?: number,
   ) {
@@ -61,18 +72,7 @@ export type UpstreamPurpose = 'discovery' | 'jwks' | 'introspection'
  * const result: UpstreamResult = 'timeout'
  * ```
  */
-export type UpstreamResult =
-  | 'ok'
-  | 'network'
-  | 'timeout'
-  | 'status'
-  | 'redirect'
-  | 'too_large'
-  | 'not_json'
-  | 'not_object'
-  | 'invalid_document'
-  | 'client_auth'
-  | 'error'
+export type UpstreamResult = 'ok' | UpstreamFailure | 'error'
 
 /**
  * Told of every call to an authorization server and of every change of an endpoint's circuit

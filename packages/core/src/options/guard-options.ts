@@ -353,7 +353,7 @@ export interface GuardOptions {
    * OpenTelemetry traces and metrics (see docs/production.md). By default they are on when
    * `@opentelemetry/api` is installed (an optional peer dependency, imported once, lazily) and
    * go to the global tracer and meter providers; `false` turns them off. `api` hands the module
-   * over where it cannot be imported lazily (a bundled Worker); `tracerProvider` and
+   * over where it cannot be imported lazily (a bundle; only Node is tested with it); `tracerProvider` and
    * `meterProvider` replace the global ones; `observer` receives the same events as plain
    * calls (e.g. for a Prometheus registry).
    */

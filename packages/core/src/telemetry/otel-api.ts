@@ -3,7 +3,7 @@
  * name a package that may be absent, and the package itself, imported lazily: the first guard
  * that may report asks for it once; without it installed nothing more happens (no import at
  * load, no cost per request). The specifier is not a literal, so bundlers leave it alone — a
- * bundled app (a Worker) hands the module over with `telemetry: { api }` instead.
+ * bundled app hands the module over with `telemetry: { api }` instead.
  */
 
 /** Span and metric attribute values (as in OpenTelemetry). */
